@@ -1,0 +1,212 @@
+"""The store: etcd's role in the engine, on LMDB. See docs/store.md."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from concurrent.futures import Future
+
+from ..clock import Clock
+from . import reads
+from .codec import (
+    DELETE,
+    META_COMPACT_REVISION,
+    LogRecord,
+    encode_key,
+    log_key_startswith,
+    rev_from_key,
+    rev_key,
+)
+from .compaction import CompactionPolicy
+from .environment import Environment
+from .errors import Compacted, FutureRevision
+from .mutations import OpKind, WriteOp
+from .records import Event, EventType, KeyValue, RangeResult
+from .watch import Watch, WatchHub
+from .writer import CompactRequest, Writer
+
+
+class Store:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        map_size: int = 1 << 30,
+        clock: Clock | None = None,
+        compaction: CompactionPolicy | None = None,
+        watch_buffer: int = 10_000,
+    ) -> None:
+        self.path = os.fspath(path)
+        self.watch_buffer = watch_buffer
+        self._env = Environment(path, map_size)
+        self._hub = WatchHub()
+        self._writer = Writer(
+            self._env, self._hub, clock or Clock(), compaction or CompactionPolicy()
+        )
+
+    # -- state --------------------------------------------------------------------------
+
+    @property
+    def revision(self) -> int:
+        """The last committed revision."""
+        return self._writer.revision
+
+    @property
+    def compact_revision(self) -> int:
+        return self._writer.compact_revision
+
+    @property
+    def file_size(self) -> int:
+        return self._env.file_size()
+
+    @property
+    def map_size(self) -> int:
+        return self._env.map_size
+
+    # -- reads --------------------------------------------------------------------------
+
+    def get(self, key: str, revision: int | None = None) -> KeyValue:
+        return reads.get(self._env, key, revision)
+
+    def range(
+        self,
+        prefix: str,
+        start: str | None = None,
+        limit: int = 0,
+        revision: int | None = None,
+    ) -> RangeResult:
+        return reads.range_(self._env, prefix, start, limit, revision)
+
+    # -- writes -------------------------------------------------------------------------
+
+    def _submit(
+        self, kind: OpKind, key: str, value: bytes, expected: int | None
+    ) -> Future[KeyValue | Event]:
+        future: Future[KeyValue | Event] = Future()
+        self._writer.submit(WriteOp(kind, key, encode_key(key), value, expected, future))
+        return future
+
+    def create(self, key: str, value: bytes) -> KeyValue:
+        return self._submit(OpKind.CREATE, key, value, None).result()  # type: ignore[return-value]
+
+    def update(self, key: str, value: bytes, expected_revision: int) -> KeyValue:
+        future = self._submit(OpKind.UPDATE, key, value, expected_revision)
+        return future.result()  # type: ignore[return-value]
+
+    def delete(self, key: str, expected_revision: int | None = None) -> Event:
+        return self._submit(OpKind.DELETE, key, b"", expected_revision).result()  # type: ignore[return-value]
+
+    async def acreate(self, key: str, value: bytes) -> KeyValue:
+        return await asyncio.wrap_future(self._submit(OpKind.CREATE, key, value, None))  # type: ignore[return-value]
+
+    async def aupdate(self, key: str, value: bytes, expected_revision: int) -> KeyValue:
+        future = self._submit(OpKind.UPDATE, key, value, expected_revision)
+        return await asyncio.wrap_future(future)  # type: ignore[return-value]
+
+    async def adelete(self, key: str, expected_revision: int | None = None) -> Event:
+        future = self._submit(OpKind.DELETE, key, b"", expected_revision)
+        return await asyncio.wrap_future(future)  # type: ignore[return-value]
+
+    # -- watch --------------------------------------------------------------------------
+
+    def watch(self, prefix: str, after_revision: int | None = None) -> Watch:
+        """Events under prefix after `after_revision` (None: from now), replay then live."""
+        current = self.revision
+        if after_revision is not None and after_revision > current:
+            raise FutureRevision(after_revision, current)
+        watch = Watch(self._hub, prefix, after_revision or 0, self.watch_buffer)
+        published = self._hub.register(watch)
+        if after_revision is None:
+            watch.revision = watch._floor = published
+            return watch
+        try:
+            replayed = self._replay(prefix, after_revision, published)
+        except BaseException:
+            self._hub.unregister(watch, "failed")
+            raise
+        self._hub.prepend(watch, replayed)
+        return watch
+
+    def _replay(self, prefix: str, after: int, through: int) -> list[Event]:
+        env = self._env
+        raw_prefix = prefix.encode()
+        events: list[Event] = []
+        with env.reading() as txn:
+            compacted = reads.read_counter(txn, env, META_COMPACT_REVISION)
+            if after < compacted:
+                raise Compacted(after, compacted)
+            if after >= through:
+                return events
+            cursor = txn.cursor(env.log)
+            if not cursor.set_range(rev_key(after + 1)):
+                return events
+            for raw_rev, data in cursor.iternext():
+                revision = rev_from_key(raw_rev)
+                if revision > through:
+                    break
+                if raw_prefix and not log_key_startswith(data, raw_prefix):
+                    continue
+                events.append(self._replayed_event(txn, revision, LogRecord(data)))
+        return events
+
+    def _replayed_event(self, txn: object, revision: int, record: LogRecord) -> Event:
+        key = record.key_bytes.decode()
+        prev = None
+        if record.prev_revision:
+            data = txn.get(rev_key(record.prev_revision), db=self._env.log)  # type: ignore[attr-defined]
+            if data is not None:
+                earlier = LogRecord(data)
+                if earlier.kind != DELETE:
+                    prev = KeyValue(
+                        key,
+                        earlier.value,
+                        earlier.create_revision,
+                        record.prev_revision,
+                        earlier.version,
+                    )
+        if record.kind == DELETE:
+            return Event(EventType.DELETE, key, None, revision, record.create_revision, 0, prev)
+        return Event(
+            EventType.PUT,
+            key,
+            record.value,
+            revision,
+            record.create_revision,
+            record.version,
+            prev,
+        )
+
+    def notify_progress(self) -> None:
+        """A PROGRESS event to every open watch (the API turns it into bookmarks)."""
+        self._hub.progress()
+
+    @property
+    def watch_count(self) -> int:
+        return self._hub.count
+
+    # -- maintenance --------------------------------------------------------------------
+
+    def compact(self, revision: int) -> None:
+        """Drop history below `revision`; returns once compaction has finished."""
+        if revision > self.revision:
+            raise FutureRevision(revision, self.revision)
+        if revision <= self.compact_revision:
+            raise Compacted(revision, self.compact_revision)
+        future: Future[None] = Future()
+        self._writer.submit(CompactRequest(revision, future))
+        future.result()
+
+    def close(self) -> None:
+        """Finish pending writes, end every watch, close LMDB. Safe to call twice."""
+        if self._writer is None:
+            return
+        self._writer.close()
+        self._hub.close_all()
+        self._env.close()
+        self._writer = None  # type: ignore[assignment]
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

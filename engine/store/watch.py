@@ -1,0 +1,234 @@
+"""Watches: committed events fanned out from the writer to every subscriber of a prefix.
+
+The writer calls `WatchHub.publish` once per committed batch. Each watch buffers its
+events until its consumer takes them (a thread with `get`, or asyncio with `aget`).
+Waking is batched: one `call_soon_threadsafe` per event loop per publish, however many
+watches of that loop were waiting. A watch that lets more than its limit pile up is
+ended ("too slow"): memory never grows without bound, and the consumer re-watches from
+`watch.revision`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Callable
+
+from .errors import WatchClosed
+from .records import Event, progress_event
+
+_AsyncWaiter = tuple[asyncio.AbstractEventLoop, "asyncio.Future[None]"]
+_Waiter = threading.Event | _AsyncWaiter
+
+CLOSED_BY_OWNER = "closed"
+TOO_SLOW = "too slow"
+STORE_CLOSED = "store closed"
+
+
+class Watch:
+    """One subscription to a key prefix. Create it with `Store.watch`."""
+
+    def __init__(self, hub: WatchHub, prefix: str, after: int, limit: int) -> None:
+        self.prefix = prefix
+        self.revision = after  # the last revision handed to the consumer
+        self._hub = hub
+        self._floor = after  # events at or below it were asked not to be sent
+        self._limit = limit
+        self._pending: list[Event] = []
+        self._closed: str | None = None
+        self._waiter: _Waiter | None = None
+
+    # -- called by the hub with its lock held ------------------------------------------
+
+    def _push(self, events: list[Event]) -> _Waiter | None:
+        if self._closed is not None:
+            return None
+        if events[0].revision <= self._floor:
+            events = [e for e in events if e.revision > self._floor]
+            if not events:
+                return None
+        self._pending.extend(events)
+        if len(self._pending) > self._limit:
+            self._end(TOO_SLOW)
+        waiter, self._waiter = self._waiter, None
+        return waiter
+
+    def _end(self, reason: str) -> _Waiter | None:
+        if self._closed is None:
+            self._closed = reason
+            self._pending = []
+        waiter, self._waiter = self._waiter, None
+        return waiter
+
+    def _take(self) -> list[Event]:
+        events, self._pending = self._pending, []
+        if events:
+            self.revision = events[-1].revision
+            return events
+        if self._closed is not None:
+            raise WatchClosed(self._closed)
+        return events
+
+    # -- the consumer's side ------------------------------------------------------------
+
+    def get(self, timeout: float | None = None) -> list[Event]:
+        """The next events (at least one), or [] after `timeout` seconds."""
+        with self._hub.lock:
+            if self._pending or self._closed is not None:
+                return self._take()
+            ready = threading.Event()
+            self._waiter = ready
+        ready.wait(timeout)
+        with self._hub.lock:
+            if self._waiter is ready:
+                self._waiter = None
+            return self._take()
+
+    async def aget(self) -> list[Event]:
+        """The next events (at least one), awaited on the running event loop."""
+        while True:
+            with self._hub.lock:
+                if self._pending or self._closed is not None:
+                    return self._take()
+                loop = asyncio.get_running_loop()
+                future: asyncio.Future[None] = loop.create_future()
+                self._waiter = (loop, future)
+            try:
+                await future
+            finally:
+                with self._hub.lock:
+                    if self._waiter is not None and self._waiter[1] is future:
+                        self._waiter = None
+
+    def __aiter__(self) -> Watch:
+        return self
+
+    async def __anext__(self) -> list[Event]:
+        try:
+            return await self.aget()
+        except WatchClosed as closed:
+            if closed.reason == CLOSED_BY_OWNER:
+                raise StopAsyncIteration from None
+            raise
+
+    def request_progress(self) -> None:
+        """Queue a PROGRESS event: every change up to its revision has been delivered."""
+        self._hub.progress([self])
+
+    @property
+    def closed(self) -> bool:
+        return self._closed is not None
+
+    def close(self) -> None:
+        self._hub.unregister(self, CLOSED_BY_OWNER)
+
+    def __enter__(self) -> Watch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class WatchHub:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.revision = 0  # the last revision published to watches
+        self._by_prefix: dict[str, set[Watch]] = {}
+
+    def register(self, watch: Watch) -> int:
+        """Subscribe; returns the last published revision (later events will arrive live)."""
+        with self.lock:
+            self._by_prefix.setdefault(watch.prefix, set()).add(watch)
+            return self.revision
+
+    def prepend(self, watch: Watch, replayed: list[Event]) -> None:
+        """Put the replayed history before whatever arrived live meanwhile."""
+        with self.lock:
+            if watch._closed is None and replayed:
+                watch._pending[:0] = replayed
+                if len(watch._pending) > watch._limit:
+                    watch._end(TOO_SLOW)
+                    self._discard(watch)
+
+    def unregister(self, watch: Watch, reason: str) -> None:
+        with self.lock:
+            self._discard(watch)
+            waiter = watch._end(reason)
+        _wake([waiter] if waiter else [])
+
+    def _discard(self, watch: Watch) -> None:
+        watches = self._by_prefix.get(watch.prefix)
+        if watches is not None:
+            watches.discard(watch)
+            if not watches:
+                del self._by_prefix[watch.prefix]
+
+    def publish(self, events: list[Event]) -> None:
+        """Fan a committed batch out to the watches of every matching prefix."""
+        if not events:
+            return
+        waiters: list[_Waiter] = []
+        slow: list[Watch] = []
+        with self.lock:
+            self.revision = events[-1].revision
+            for prefix, watches in self._by_prefix.items():
+                matched = events if not prefix else [e for e in events if e.key.startswith(prefix)]
+                if not matched:
+                    continue
+                for watch in watches:
+                    waiter = watch._push(matched)
+                    if waiter is not None:
+                        waiters.append(waiter)
+                    if watch._closed is not None:
+                        slow.append(watch)
+            for watch in slow:
+                self._discard(watch)
+        _wake(waiters)
+
+    def progress(self, watches: list[Watch] | None = None) -> None:
+        waiters: list[_Waiter] = []
+        with self.lock:
+            if watches is None:
+                watches = [w for group in self._by_prefix.values() for w in group]
+            event = progress_event(self.revision)
+            for watch in watches:
+                if watch._closed is None:
+                    watch._pending.append(event)
+                    waiter, watch._waiter = watch._waiter, None
+                    if waiter is not None:
+                        waiters.append(waiter)
+        _wake(waiters)
+
+    def close_all(self, reason: str = STORE_CLOSED) -> None:
+        with self.lock:
+            watches = [w for group in self._by_prefix.values() for w in group]
+            self._by_prefix.clear()
+            waiters = [w for w in (watch._end(reason) for watch in watches) if w]
+        _wake(waiters)
+
+    @property
+    def count(self) -> int:
+        with self.lock:
+            return sum(len(group) for group in self._by_prefix.values())
+
+
+def _resolve(futures: list[asyncio.Future[None]]) -> None:
+    for future in futures:
+        if not future.done():
+            future.set_result(None)
+
+
+def _wake(waiters: list[_Waiter]) -> None:
+    by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
+    for waiter in waiters:
+        if isinstance(waiter, threading.Event):
+            waiter.set()
+        else:
+            loop, future = waiter
+            by_loop.setdefault(loop, []).append(future)
+    for loop, futures in by_loop.items():
+        call: Callable[[list[asyncio.Future[None]]], None] = _resolve
+        # A closed loop has nobody waiting any more.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(call, futures)
