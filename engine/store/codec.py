@@ -1,10 +1,11 @@
 """Binary layout of the LMDB databases.
 
-- kv:     key -> value bytes of live keys (kept apart from the header so ranges copy once)
-- kvmeta: key -> header (create_revision, mod_revision, version); same keys as kv
-- graves: key -> revision of its delete, while history still needs the tombstone
-- log:    revision (8 bytes, big-endian) -> one committed change, the history that
-          watches replay and old-revision reads consult
+- keys:   live key -> header (create_revision, mod_revision, version); its value is the
+          log record at mod_revision
+- graves: deleted key -> revision of its delete, while history still needs the tombstone
+- log:    revision (8 bytes, big-endian) -> one committed change with its value: the
+          history that watches replay and old-revision reads consult, and where the
+          current values live (each value is written once)
 - meta:   counters (current revision, compaction state)
 """
 

@@ -62,8 +62,7 @@ class Environment:
             readahead=False,  # random access over a large file
             meminit=False,
         )
-        self.kv = self.env.open_db(b"kv")
-        self.kvmeta = self.env.open_db(b"kvmeta")
+        self.keys = self.env.open_db(b"keys")
         self.graves = self.env.open_db(b"graves")
         self.log = self.env.open_db(b"log")
         self.meta = self.env.open_db(b"meta")

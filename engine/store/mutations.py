@@ -11,7 +11,8 @@ from enum import Enum
 
 import lmdb
 
-from .codec import DELETE, HEADER, PUT, encode_log, rev_from_key, rev_key
+from .codec import DELETE, HEADER, PUT, LogRecord, encode_log, rev_from_key, rev_key
+from .completion import Target
 from .environment import Environment
 from .errors import AlreadyExists, Conflict, NotFound
 from .records import Event, EventType, KeyValue
@@ -33,7 +34,7 @@ class WriteOp:
         raw_key: bytes,
         value: bytes,
         expected: int | None,
-        future: object,
+        future: Target,
     ) -> None:
         self.kind = kind
         self.key = key
@@ -44,7 +45,7 @@ class WriteOp:
 
 
 def _current(txn: lmdb.Transaction, env: Environment, op: WriteOp) -> tuple[int, int, int]:
-    header = txn.get(op.raw_key, db=env.kvmeta)
+    header = txn.get(op.raw_key, db=env.keys)
     if header is None:
         raise NotFound(op.key)
     create, mod, version = HEADER.unpack(header)
@@ -53,17 +54,20 @@ def _current(txn: lmdb.Transaction, env: Environment, op: WriteOp) -> tuple[int,
     return create, mod, version
 
 
+def _value_at(txn: lmdb.Transaction, env: Environment, revision: int) -> bytes:
+    return LogRecord(txn.get(rev_key(revision), db=env.log)).value
+
+
 def apply_create(txn: lmdb.Transaction, env: Environment, op: WriteOp, revision: int) -> Event:
     key = op.raw_key
-    if txn.get(key, db=env.kvmeta) is not None:
+    if txn.get(key, db=env.keys) is not None:
         raise AlreadyExists(op.key)
     grave = txn.get(key, db=env.graves)
     # Point back at the tombstone so reads at older revisions see the key's earlier life.
     previous = rev_from_key(grave) if grave is not None else 0
     if grave is not None:
         txn.delete(key, db=env.graves)
-    txn.put(key, op.value, db=env.kv)
-    txn.put(key, HEADER.pack(revision, revision, 1), db=env.kvmeta)
+    txn.put(key, HEADER.pack(revision, revision, 1), db=env.keys)
     txn.put(
         rev_key(revision),
         encode_log(PUT, key, op.value, revision, 1, previous),
@@ -76,9 +80,8 @@ def apply_create(txn: lmdb.Transaction, env: Environment, op: WriteOp, revision:
 def apply_update(txn: lmdb.Transaction, env: Environment, op: WriteOp, revision: int) -> Event:
     key = op.raw_key
     create, mod, version = _current(txn, env, op)
-    prev = KeyValue(op.key, txn.get(key, db=env.kv), create, mod, version)
-    txn.put(key, op.value, db=env.kv)
-    txn.put(key, HEADER.pack(create, revision, version + 1), db=env.kvmeta)
+    prev = KeyValue(op.key, _value_at(txn, env, mod), create, mod, version)
+    txn.put(key, HEADER.pack(create, revision, version + 1), db=env.keys)
     txn.put(
         rev_key(revision),
         encode_log(PUT, key, op.value, create, version + 1, mod),
@@ -91,9 +94,8 @@ def apply_update(txn: lmdb.Transaction, env: Environment, op: WriteOp, revision:
 def apply_delete(txn: lmdb.Transaction, env: Environment, op: WriteOp, revision: int) -> Event:
     key = op.raw_key
     create, mod, version = _current(txn, env, op)
-    prev = KeyValue(op.key, txn.get(key, db=env.kv), create, mod, version)
-    txn.delete(key, db=env.kv)
-    txn.delete(key, db=env.kvmeta)
+    prev = KeyValue(op.key, _value_at(txn, env, mod), create, mod, version)
+    txn.delete(key, db=env.keys)
     txn.put(key, rev_key(revision), db=env.graves)
     txn.put(
         rev_key(revision),

@@ -1,9 +1,9 @@
-"""Reads at the current revision or at a past one (a consistent snapshot, as etcd gives).
+"""Reads at the current revision (from memory) or at a past one (a consistent snapshot
+from LMDB, as etcd gives).
 
-A live key's current state sits in kv/kvmeta. A read at an older revision R walks the
-key's history backwards through the log (each record points at the key's previous
-revision) until it reaches a revision <= R. Keys deleted after R are found through their
-tombstone in `graves`.
+A read at an older revision R walks the key's history backwards through the log (each
+record points at the key's previous revision) until it reaches a revision <= R. Keys
+deleted after R are found through their tombstone in `graves`.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from .codec import (
     rev_from_key,
     rev_key,
 )
+from .current import CurrentState
 from .environment import Environment
 from .errors import Compacted, FutureRevision, NotFound
 from .records import KeyValue, RangeResult
 
 _unpack_header = HEADER.unpack
-_new_kv = tuple.__new__
 
 
 def read_counter(txn: lmdb.Transaction, env: Environment, name: bytes) -> int:
@@ -36,17 +36,77 @@ def read_counter(txn: lmdb.Transaction, env: Environment, name: bytes) -> int:
     return rev_from_key(data) if data else 0
 
 
-def check_revision(txn: lmdb.Transaction, env: Environment, revision: int | None) -> int:
-    """The snapshot revision to read at; raises for compacted or future revisions."""
+def load_current(env: Environment) -> CurrentState:
+    """Every live key with its value, read once when the store opens."""
+    items: list[KeyValue] = []
+    with env.reading() as txn:
+        revision = read_counter(txn, env, META_REVISION)
+        log = txn.cursor(env.log)
+        for raw, header in txn.cursor(env.keys).iternext():
+            create, mod, version = _unpack_header(header)
+            value = LogRecord(log.get(rev_key(mod))).value
+            items.append(KeyValue(raw.decode(), value, create, mod, version))
+    return CurrentState(items, revision)
+
+
+def _check_past_revision(txn: lmdb.Transaction, env: Environment, revision: int) -> None:
     current = read_counter(txn, env, META_REVISION)
-    if revision is None or revision == current:
-        return current
     if revision > current:
         raise FutureRevision(revision, current)
     compacted = read_counter(txn, env, META_COMPACT_REVISION)
     if revision < compacted:
         raise Compacted(revision, compacted)
-    return revision
+
+
+def get(env: Environment, current: CurrentState, key: str, revision: int | None = None) -> KeyValue:
+    raw = encode_key(key)
+    found, at = current.get(key)
+    if revision is not None and revision != at:
+        found = _get_past(env, key, raw, revision)
+    if found is None:
+        raise NotFound(key)
+    return found
+
+
+def range_(
+    env: Environment,
+    current: CurrentState,
+    prefix: str,
+    start: str | None = None,
+    limit: int = 0,
+    revision: int | None = None,
+) -> RangeResult:
+    begin = start if start is not None and start > prefix else prefix
+    if revision is None or revision == current.revision:
+        items, more, at = current.range(prefix, begin, limit)
+        if revision is None or revision == at:
+            return RangeResult(items, at, more)
+    with env.reading() as txn:
+        _check_past_revision(txn, env, revision)
+        items, more = _range_past(txn, env, prefix.encode(), begin.encode(), limit, revision)
+    return RangeResult(items, revision, more)
+
+
+def _get_past(env: Environment, key: str, raw: bytes, revision: int) -> KeyValue | None:
+    with env.reading() as txn:
+        _check_past_revision(txn, env, revision)
+        header = txn.get(raw, db=env.keys)
+        if header is not None:
+            return _live_at(txn, env, key, header, revision)
+        grave = txn.get(raw, db=env.graves)
+        if grave is not None and rev_from_key(grave) > revision:
+            return _state_at(txn, env, key, rev_from_key(grave), revision)
+        return None
+
+
+def _live_at(
+    txn: lmdb.Transaction, env: Environment, key: str, header: bytes, revision: int
+) -> KeyValue | None:
+    create, mod, version = _unpack_header(header)
+    if mod <= revision:
+        value = LogRecord(txn.get(rev_key(mod), db=env.log)).value
+        return KeyValue(key, value, create, mod, version)
+    return _state_at(txn, env, key, mod, revision)
 
 
 def _state_at(
@@ -70,88 +130,21 @@ def _state_at(
     return KeyValue(key, record.value, record.create_revision, at, record.version)
 
 
-def _live(txn: lmdb.Transaction, env: Environment, key: str, raw: bytes) -> KeyValue | None:
-    header = txn.get(raw, db=env.kvmeta)
-    if header is None:
-        return None
-    create, mod, version = _unpack_header(header)
-    return KeyValue(key, txn.get(raw, db=env.kv), create, mod, version)
-
-
-def get(env: Environment, key: str, revision: int | None = None) -> KeyValue:
-    raw = encode_key(key)
-    with env.reading() as txn:
-        at = check_revision(txn, env, revision)
-        found = _live(txn, env, key, raw)
-        if found is not None and found.mod_revision <= at:
-            return found
-        if found is not None:
-            found = _state_at(txn, env, key, found.mod_revision, at)
-        else:
-            grave = txn.get(raw, db=env.graves)
-            if grave is not None and rev_from_key(grave) > at:
-                found = _state_at(txn, env, key, rev_from_key(grave), at)
-        if found is None:
-            raise NotFound(key)
-        return found
-
-
-def range_(
-    env: Environment,
-    prefix: str,
-    start: str | None = None,
-    limit: int = 0,
-    revision: int | None = None,
-) -> RangeResult:
-    raw_prefix = prefix.encode()
-    begin = raw_prefix
-    if start is not None and start > prefix:
-        begin = start.encode()
-    with env.reading() as txn:
-        at = check_revision(txn, env, revision)
-        current = read_counter(txn, env, META_REVISION)
-        if at == current:
-            items, more = _range_current(txn, env, raw_prefix, begin, limit)
-        else:
-            items, more = _range_past(txn, env, raw_prefix, begin, limit, at)
-        return RangeResult(items, at, more)
-
-
-def _range_current(
-    txn: lmdb.Transaction, env: Environment, prefix: bytes, begin: bytes, limit: int
-) -> tuple[list[KeyValue], bool]:
-    values = txn.cursor(env.kv)
-    headers = txn.cursor(env.kvmeta)
-    if not values.set_range(begin) or not headers.set_range(begin):
-        return [], False
-    items: list[KeyValue] = []
-    append = items.append
-    # kv and kvmeta hold the same keys, so two cursors walk them in step.
-    for (key, value), header in zip(values.iternext(), headers.iternext(keys=False), strict=False):
-        if not key.startswith(prefix):
-            break
-        if limit and len(items) == limit:
-            return items, True
-        create, mod, version = _unpack_header(header)
-        append(_new_kv(KeyValue, (key.decode(), value, create, mod, version)))
-    return items, False
-
-
 def _candidate_keys(
     txn: lmdb.Transaction, env: Environment, prefix: bytes, begin: bytes
-) -> Iterator[tuple[bytes, bool]]:
-    """Live keys and tombstoned keys under prefix, in key order: (key, is_live)."""
+) -> Iterator[tuple[bytes, bytes, bool]]:
+    """Live and tombstoned keys under prefix, in key order: (key, header or grave, live)."""
 
-    def walk(db: object, live: bool) -> Iterator[tuple[bytes, bool]]:
+    def walk(db: object, live: bool) -> Iterator[tuple[bytes, bytes, bool]]:
         cursor = txn.cursor(db)
         if not cursor.set_range(begin):
             return
-        for key in cursor.iternext(values=False):
+        for key, data in cursor.iternext():
             if not key.startswith(prefix):
                 return
-            yield key, live
+            yield key, data, live
 
-    return heapq.merge(walk(env.kvmeta, True), walk(env.graves, False))
+    return heapq.merge(walk(env.keys, True), walk(env.graves, False))
 
 
 def _range_past(
@@ -163,14 +156,12 @@ def _range_past(
     revision: int,
 ) -> tuple[list[KeyValue], bool]:
     items: list[KeyValue] = []
-    for raw, live in _candidate_keys(txn, env, prefix, begin):
+    for raw, data, live in _candidate_keys(txn, env, prefix, begin):
         key = raw.decode()
         if live:
-            found = _live(txn, env, key, raw)
-            if found is not None and found.mod_revision > revision:
-                found = _state_at(txn, env, key, found.mod_revision, revision)
+            found = _live_at(txn, env, key, data, revision)
         else:
-            grave = rev_from_key(txn.get(raw, db=env.graves))
+            grave = rev_from_key(data)
             found = _state_at(txn, env, key, grave, revision) if grave > revision else None
         if found is None:
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from concurrent.futures import Future
+from typing import Any
 
 from ..clock import Clock
 from . import reads
@@ -18,6 +19,7 @@ from .codec import (
     rev_key,
 )
 from .compaction import CompactionPolicy
+from .completion import LoopFuture
 from .environment import Environment
 from .errors import Compacted, FutureRevision
 from .mutations import OpKind, WriteOp
@@ -40,8 +42,9 @@ class Store:
         self.watch_buffer = watch_buffer
         self._env = Environment(path, map_size)
         self._hub = WatchHub()
+        self._current = reads.load_current(self._env)
         self._writer = Writer(
-            self._env, self._hub, clock or Clock(), compaction or CompactionPolicy()
+            self._env, self._current, self._hub, clock or Clock(), compaction or CompactionPolicy()
         )
 
     # -- state --------------------------------------------------------------------------
@@ -66,7 +69,7 @@ class Store:
     # -- reads --------------------------------------------------------------------------
 
     def get(self, key: str, revision: int | None = None) -> KeyValue:
-        return reads.get(self._env, key, revision)
+        return reads.get(self._env, self._current, key, revision)
 
     def range(
         self,
@@ -75,7 +78,7 @@ class Store:
         limit: int = 0,
         revision: int | None = None,
     ) -> RangeResult:
-        return reads.range_(self._env, prefix, start, limit, revision)
+        return reads.range_(self._env, self._current, prefix, start, limit, revision)
 
     # -- writes -------------------------------------------------------------------------
 
@@ -85,6 +88,13 @@ class Store:
         future: Future[KeyValue | Event] = Future()
         self._writer.submit(WriteOp(kind, key, encode_key(key), value, expected, future))
         return future
+
+    def _asubmit(
+        self, kind: OpKind, key: str, value: bytes, expected: int | None
+    ) -> asyncio.Future[Any]:
+        target = LoopFuture()
+        self._writer.submit(WriteOp(kind, key, encode_key(key), value, expected, target))
+        return target.future
 
     def create(self, key: str, value: bytes) -> KeyValue:
         return self._submit(OpKind.CREATE, key, value, None).result()  # type: ignore[return-value]
@@ -97,15 +107,13 @@ class Store:
         return self._submit(OpKind.DELETE, key, b"", expected_revision).result()  # type: ignore[return-value]
 
     async def acreate(self, key: str, value: bytes) -> KeyValue:
-        return await asyncio.wrap_future(self._submit(OpKind.CREATE, key, value, None))  # type: ignore[return-value]
+        return await self._asubmit(OpKind.CREATE, key, value, None)
 
     async def aupdate(self, key: str, value: bytes, expected_revision: int) -> KeyValue:
-        future = self._submit(OpKind.UPDATE, key, value, expected_revision)
-        return await asyncio.wrap_future(future)  # type: ignore[return-value]
+        return await self._asubmit(OpKind.UPDATE, key, value, expected_revision)
 
     async def adelete(self, key: str, expected_revision: int | None = None) -> Event:
-        future = self._submit(OpKind.DELETE, key, b"", expected_revision)
-        return await asyncio.wrap_future(future)  # type: ignore[return-value]
+        return await self._asubmit(OpKind.DELETE, key, b"", expected_revision)
 
     # -- watch --------------------------------------------------------------------------
 

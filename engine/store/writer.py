@@ -24,6 +24,8 @@ from .compaction import (
     compaction_target,
     start_compaction,
 )
+from .completion import settle
+from .current import CurrentState
 from .environment import Environment
 from .errors import StorageFailure, StoreClosed, StoreError
 from .mutations import APPLY, OpKind, WriteOp
@@ -37,6 +39,13 @@ MAX_BATCH = 4_096
 _STOP = object()
 
 
+def _result(op: WriteOp, outcome: Event | StoreError) -> object:
+    """What the caller gets: the new KeyValue of a create/update, the Event of a delete."""
+    if isinstance(outcome, StoreError) or op.kind is OpKind.DELETE:
+        return outcome
+    return outcome.kv
+
+
 class CompactRequest:
     __slots__ = ("target", "future")
 
@@ -47,9 +56,15 @@ class CompactRequest:
 
 class Writer:
     def __init__(
-        self, env: Environment, hub: WatchHub, clock: Clock, policy: CompactionPolicy
+        self,
+        env: Environment,
+        current: CurrentState,
+        hub: WatchHub,
+        clock: Clock,
+        policy: CompactionPolicy,
     ) -> None:
         self._env = env
+        self._current = current
         self._hub = hub
         self._clock = clock
         self._policy = policy
@@ -134,18 +149,13 @@ class Writer:
             except lmdb.Error as err:
                 log.error("store commit failed: %s", err)
                 failure = StorageFailure(f"storage failure: {err}")
-                for op in ops:
-                    op.future.set_exception(failure)
+                settle((op.future, failure) for op in ops)
                 return
         self.revision = revision
-        self._hub.publish(events)
-        for op, outcome in zip(ops, outcomes, strict=True):
-            if isinstance(outcome, StoreError):
-                op.future.set_exception(outcome)
-            elif op.kind is OpKind.DELETE:
-                op.future.set_result(outcome)
-            else:
-                op.future.set_result(outcome.kv)
+        if events:
+            self._current.apply(events, revision)
+            self._hub.publish(events)
+        settle((op.future, _result(op, outcome)) for op, outcome in zip(ops, outcomes, strict=True))
 
     def _apply(self, ops: list[WriteOp]) -> tuple[list[Event | StoreError], list[Event], int]:
         env = self._env
@@ -178,7 +188,7 @@ class Writer:
             except queue.Empty:
                 break
             if isinstance(item, (WriteOp, CompactRequest)):
-                item.future.set_exception(StoreClosed())
+                settle([(item.future, StoreClosed())])
         for waiter in self._compact_waiters:
             if not waiter.done():
                 waiter.set_exception(StoreClosed())

@@ -1,0 +1,59 @@
+"""The live keys at the last committed revision, held in memory.
+
+Like kube-apiserver's watch cache, it answers reads at the current revision without
+touching LMDB: a get is a dict lookup, a range a slice of a sorted key list, and no value
+is copied. The writer updates it after each commit, before the events fan out. LMDB stays
+the durable truth; the state is rebuilt from it on open.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from sortedcontainers import SortedList
+
+from .records import Event, EventType, KeyValue
+
+# UTF-8 byte order equals code point order, so str keys sort as LMDB sorts their bytes.
+_MAX_CHAR = "\U0010ffff"
+
+
+class CurrentState:
+    def __init__(self, items: list[KeyValue], revision: int) -> None:
+        self._lock = threading.Lock()
+        self._items = {item.key: item for item in items}
+        self._keys = SortedList(self._items)
+        self.revision = revision
+
+    def apply(self, events: list[Event], revision: int) -> None:
+        with self._lock:
+            items, keys = self._items, self._keys
+            for event in events:
+                key = event.key
+                if event.type is EventType.PUT:
+                    if key not in items:
+                        keys.add(key)
+                    items[key] = event.kv
+                elif items.pop(key, None) is not None:
+                    keys.remove(key)
+            self.revision = revision
+
+    def get(self, key: str) -> tuple[KeyValue | None, int]:
+        with self._lock:
+            return self._items.get(key), self.revision
+
+    def range(self, prefix: str, begin: str, limit: int) -> tuple[list[KeyValue], bool, int]:
+        with self._lock:
+            keys = self._keys
+            first = keys.bisect_left(begin)
+            end = keys.bisect_left(prefix + _MAX_CHAR)
+            more = False
+            if limit and end - first > limit:
+                end = first + limit
+                more = True
+            items = self._items
+            found = [items[key] for key in keys.islice(first, end)]
+            return found, more, self.revision
+
+    def __len__(self) -> int:
+        return len(self._items)
