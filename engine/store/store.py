@@ -118,44 +118,43 @@ class Store:
     # -- watch --------------------------------------------------------------------------
 
     def watch(self, prefix: str, after_revision: int | None = None) -> Watch:
-        """Events under prefix after `after_revision` (None: from now), replay then live."""
+        """Events under prefix after `after_revision` (None: from now): history, then live."""
         current = self.revision
         if after_revision is not None and after_revision > current:
             raise FutureRevision(after_revision, current)
-        watch = Watch(self._hub, prefix, after_revision or 0, self.watch_buffer)
-        published = self._hub.register(watch)
+        if after_revision is not None and after_revision < self.compact_revision:
+            raise Compacted(after_revision, self.compact_revision)
         if after_revision is None:
-            watch.revision = watch._floor = published
+            watch = Watch(self._hub, prefix, 0, self.watch_buffer, None)
+            watch.revision = watch._floor = self._hub.join(watch)
             return watch
-        try:
-            replayed = self._replay(prefix, after_revision, published)
-        except BaseException:
-            self._hub.unregister(watch, "failed")
-            raise
-        self._hub.prepend(watch, replayed)
+        watch = Watch(self._hub, prefix, after_revision, self.watch_buffer, self._history)
+        self._hub.add_unsynced(watch)
         return watch
 
-    def _replay(self, prefix: str, after: int, through: int) -> list[Event]:
+    def _history(
+        self, prefix: bytes, after: int, through: int, limit: int
+    ) -> tuple[list[Event], int, bool]:
+        """Logged events under prefix in (after, through], at most `limit` of them."""
         env = self._env
-        raw_prefix = prefix.encode()
         events: list[Event] = []
         with env.reading() as txn:
             compacted = reads.read_counter(txn, env, META_COMPACT_REVISION)
             if after < compacted:
                 raise Compacted(after, compacted)
-            if after >= through:
-                return events
             cursor = txn.cursor(env.log)
-            if not cursor.set_range(rev_key(after + 1)):
-                return events
+            if after >= through or not cursor.set_range(rev_key(after + 1)):
+                return events, through, True
             for raw_rev, data in cursor.iternext():
                 revision = rev_from_key(raw_rev)
                 if revision > through:
                     break
-                if raw_prefix and not log_key_startswith(data, raw_prefix):
+                if prefix and not log_key_startswith(data, prefix):
                     continue
                 events.append(self._replayed_event(txn, revision, LogRecord(data)))
-        return events
+                if len(events) >= limit:
+                    return events, revision, revision >= through
+        return events, through, True
 
     def _replayed_event(self, txn: object, revision: int, record: LogRecord) -> Event:
         key = record.key_bytes.decode()
