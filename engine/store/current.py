@@ -15,7 +15,17 @@ from sortedcontainers import SortedList
 from .records import Event, EventType, KeyValue
 
 # UTF-8 byte order equals code point order, so str keys sort as LMDB sorts their bytes.
-_MAX_CHAR = "\U0010ffff"
+_MAX_CODE_POINT = 0x10FFFF
+
+
+def prefix_end(prefix: str) -> str | None:
+    """The smallest key greater than every key starting with prefix (None: no bound)."""
+    while prefix:
+        last = ord(prefix[-1])
+        if last < _MAX_CODE_POINT:
+            return prefix[:-1] + chr(last + 1)
+        prefix = prefix[:-1]
+    return None
 
 
 class CurrentState:
@@ -46,7 +56,8 @@ class CurrentState:
         with self._lock:
             keys = self._keys
             first = keys.bisect_left(begin)
-            end = keys.bisect_left(prefix + _MAX_CHAR)
+            bound = prefix_end(prefix)
+            end = len(keys) if bound is None else keys.bisect_left(bound)
             more = False
             if limit and end - first > limit:
                 end = first + limit

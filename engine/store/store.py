@@ -21,7 +21,7 @@ from .codec import (
 from .compaction import CompactionPolicy
 from .completion import LoopFuture
 from .environment import Environment
-from .errors import Compacted, FutureRevision
+from .errors import Compacted, FutureRevision, StoreClosed
 from .mutations import OpKind, WriteOp
 from .records import Event, EventType, KeyValue, RangeResult
 from .watch import Watch, WatchHub
@@ -41,6 +41,7 @@ class Store:
         self.path = os.fspath(path)
         self.watch_buffer = watch_buffer
         self._env = Environment(path, map_size)
+        self._closed = False
         self._hub = WatchHub()
         self._current = reads.load_current(self._env)
         self._writer = Writer(
@@ -68,7 +69,12 @@ class Store:
 
     # -- reads --------------------------------------------------------------------------
 
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreClosed()
+
     def get(self, key: str, revision: int | None = None) -> KeyValue:
+        self._check_open()
         return reads.get(self._env, self._current, key, revision)
 
     def range(
@@ -78,6 +84,7 @@ class Store:
         limit: int = 0,
         revision: int | None = None,
     ) -> RangeResult:
+        self._check_open()
         return reads.range_(self._env, self._current, prefix, start, limit, revision)
 
     # -- writes -------------------------------------------------------------------------
@@ -85,6 +92,8 @@ class Store:
     def _submit(
         self, kind: OpKind, key: str, value: bytes, expected: int | None
     ) -> Future[KeyValue | Event]:
+        self._check_open()
+        value = _as_bytes(value)
         future: Future[KeyValue | Event] = Future()
         self._writer.submit(WriteOp(kind, key, encode_key(key), value, expected, future))
         return future
@@ -92,6 +101,8 @@ class Store:
     def _asubmit(
         self, kind: OpKind, key: str, value: bytes, expected: int | None
     ) -> asyncio.Future[Any]:
+        self._check_open()
+        value = _as_bytes(value)
         target = LoopFuture()
         self._writer.submit(WriteOp(kind, key, encode_key(key), value, expected, target))
         return target.future
@@ -119,6 +130,7 @@ class Store:
 
     def watch(self, prefix: str, after_revision: int | None = None) -> Watch:
         """Events under prefix after `after_revision` (None: from now): history, then live."""
+        self._check_open()
         current = self.revision
         if after_revision is not None and after_revision > current:
             raise FutureRevision(after_revision, current)
@@ -199,21 +211,30 @@ class Store:
             raise FutureRevision(revision, self.revision)
         if revision <= self.compact_revision:
             raise Compacted(revision, self.compact_revision)
+        self._check_open()
         future: Future[None] = Future()
         self._writer.submit(CompactRequest(revision, future))
         future.result()
 
     def close(self) -> None:
         """Finish pending writes, end every watch, close LMDB. Safe to call twice."""
-        if self._writer is None:
+        if self._closed:
             return
+        self._closed = True
         self._writer.close()
         self._hub.close_all()
         self._env.close()
-        self._writer = None  # type: ignore[assignment]
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _as_bytes(value: object) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    raise TypeError(f"store values are bytes, not {type(value).__name__}")

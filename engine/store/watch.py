@@ -276,6 +276,7 @@ class WatchHub:
         with self.lock:
             if watches is None:
                 watches = [w for group in self._by_prefix.values() for w in group]
+                watches.extend(self._unsynced)
             event = progress_event(self.revision)
             for watch in watches:
                 if watch._closed is not None:

@@ -146,7 +146,7 @@ class Writer:
             except lmdb.MapFullError:
                 size = self._env.grow()
                 log.info("store map grown to %d MiB", size >> 20)
-            except lmdb.Error as err:
+            except Exception as err:  # a failed batch must never stop the writer
                 log.error("store commit failed: %s", err)
                 failure = StorageFailure(f"storage failure: {err}")
                 settle((op.future, failure) for op in ops)
