@@ -17,7 +17,6 @@ import fcntl
 import logging
 import os
 import socket
-import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -25,6 +24,7 @@ from engine.api import App, build_app
 from engine.api.pki import PKI, PKIError, ensure_pki
 from engine.api.server import HTTPServer, ServeError, TLSFiles, bind_socket, create_server
 from engine.kubeconfig import KubeconfigError, build_kubeconfig, server_url, write_kubeconfig
+from engine.tuning import tune_process
 
 if TYPE_CHECKING:
     from engine.store import Store
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # A CPU-busy thread starves the HTTP thread at the default 5 ms (reference/http-stack.md).
-SWITCH_INTERVAL = 0.0005
 
 
 class ClusterError(Exception):
@@ -82,7 +81,7 @@ class Cluster:
         return self.server is not None and self.server.alive
 
     def start(self) -> None:
-        sys.setswitchinterval(SWITCH_INTERVAL)
+        tune_process()
         try:
             self._start()
         except BaseException:
