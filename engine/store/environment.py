@@ -88,6 +88,12 @@ class Environment:
     def map_size(self) -> int:
         return self.env.info()["map_size"]
 
+    def nearly_full(self, fraction: float = 0.75) -> bool:
+        """Whether the pages in use reach `fraction` of the map."""
+        info = self.env.info()
+        used = (info["last_pgno"] + 1) * self.env.stat()["psize"]
+        return used >= fraction * info["map_size"]
+
     def grow(self) -> int:
         """Double the map (called by the writer after aborting its transaction)."""
         with self._gate.exclusive():

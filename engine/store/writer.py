@@ -218,6 +218,11 @@ class Writer:
         self.compact_revision = target
 
     def _maintain(self) -> None:
+        # Grow before LMDB says MapFullError: aborting a full transaction while readers
+        # hold the GIL was seen to stall the writer for seconds.
+        if self._env.nearly_full():
+            size = self._env.grow()
+            log.info("store map grown to %d MiB", size >> 20)
         if self._compacting():
             self._compact_step()
             return
