@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING
 
 from engine.api import App, build_app
 from engine.api.pki import PKI, PKIError, ensure_pki
+from engine.api.rest import APIServer, install
 from engine.api.server import HTTPServer, ServeError, TLSFiles, bind_socket, create_server
 from engine.kubeconfig import KubeconfigError, build_kubeconfig, server_url, write_kubeconfig
 from engine.tuning import tune_process
@@ -68,6 +69,7 @@ class Cluster:
         self.store: Store | None = None
         self.app: App | None = None
         self.server: HTTPServer | None = None
+        self.api: APIServer | None = None
         self.url = ""
         self._lock: IO[str] | None = None
         self._sock: socket.socket | None = None
@@ -108,11 +110,13 @@ class Cluster:
             ) from None
 
         self.app = build_app(None if self.insecure_http else self.pki.token, self.store)
+        self.api = install(self.app, self.store)
         tls = None if self.insecure_http else TLSFiles(self.pki.cert_file, self.pki.key_file)
         try:
             self.server = create_server(self.app, self._sock, tls, self.server_backend)
             self._sock = None  # the server owns it now
             self.server.start()
+            self.api.bootstrap(self.host, self.server.port)
         except ServeError as exc:
             raise ClusterError(str(exc)) from None
 
@@ -137,6 +141,9 @@ class Cluster:
         if self._sock is not None:
             self._sock.close()
             self._sock = None
+        if self.api is not None:
+            self.api.close()
+            self.api = None
         if self.store is not None:
             self.store.close()
             self.store = None

@@ -1,0 +1,1 @@
+"""The built-in kinds, declared once each (see engine/registry/builtin.py)."""

@@ -1,0 +1,1 @@
+"""Validation of objects with kube-apiserver's field paths and messages (422 Invalid)."""
