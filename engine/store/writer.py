@@ -11,11 +11,13 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from concurrent.futures import Future
 
 import lmdb
 
 from ..clock import Clock
+from .announcer import Announcer
 from .codec import META_COMPACT_REVISION, META_COMPACTED_THROUGH, META_REVISION, rev_key
 from .compaction import (
     CompactionPolicy,
@@ -36,6 +38,8 @@ from .watch import WatchHub
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 4_096
+LINGER_STEP = 0.000_2  # seconds to wait for one more write of a batch being gathered
+LINGER_MAX = 0.001  # never hold a batch longer than this for stragglers
 _STOP = object()
 
 
@@ -64,8 +68,7 @@ class Writer:
         policy: CompactionPolicy,
     ) -> None:
         self._env = env
-        self._current = current
-        self._hub = hub
+        self._announcer = Announcer(current, hub)
         self._clock = clock
         self._policy = policy
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
@@ -80,6 +83,7 @@ class Writer:
         hub.revision = self.revision
         self._compact_waiters: list[Future[None]] = []
         self._last_compaction = float("-inf")
+        self._last_batch = 1
         self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
         self._thread.start()
 
@@ -98,6 +102,7 @@ class Writer:
             self._closed = True
             self._queue.put(_STOP)
         self._thread.join()
+        self._announcer.close()
 
     # -- the loop -----------------------------------------------------------------------
 
@@ -124,6 +129,7 @@ class Writer:
             return [], False
         ops: list[WriteOp] = []
         item: object = first
+        lingered_since = time.monotonic()
         while True:
             if item is _STOP:
                 return ops, True
@@ -136,7 +142,24 @@ class Writer:
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:
-                return ops, False
+                item = self._linger(len(ops), lingered_since)
+                if item is None:
+                    self._last_batch = len(ops)
+                    return ops, False
+
+    def _linger(self, have: int, since: float) -> object | None:
+        """Wait briefly for the rest of a batch as large as the last one.
+
+        Writers that were all answered by one commit come back one by one; without a
+        pause the first of them would get an fsync of its own and the rest the next.
+        A lone writer (last batch of one) never waits.
+        """
+        if have >= self._last_batch or time.monotonic() - since > LINGER_MAX:
+            return None
+        try:
+            return self._queue.get(timeout=LINGER_STEP)
+        except queue.Empty:
+            return None
 
     def _commit(self, ops: list[WriteOp]) -> None:
         while True:
@@ -149,13 +172,13 @@ class Writer:
             except Exception as err:  # a failed batch must never stop the writer
                 log.error("store commit failed: %s", err)
                 failure = StorageFailure(f"storage failure: {err}")
-                settle((op.future, failure) for op in ops)
+                self._announcer.answer([(op.future, failure) for op in ops])
                 return
         self.revision = revision
-        if events:
-            self._current.apply(events, revision)
-            self._hub.publish(events)
-        settle((op.future, _result(op, outcome)) for op, outcome in zip(ops, outcomes, strict=True))
+        answers = [
+            (op.future, _result(op, outcome)) for op, outcome in zip(ops, outcomes, strict=True)
+        ]
+        self._announcer.announce(events, revision, answers)
 
     def _apply(self, ops: list[WriteOp]) -> tuple[list[Event | StoreError], list[Event], int]:
         env = self._env
