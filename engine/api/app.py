@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import os
 import platform
 import sys
 from collections.abc import Awaitable, Callable, Iterable
@@ -393,14 +394,23 @@ KUBE_MAJOR, KUBE_MINOR, KUBE_PATCH = "1", "32", "4"
 KUBE_GIT_VERSION = f"v{KUBE_MAJOR}.{KUBE_MINOR}.{KUBE_PATCH}-ktui"
 
 
+def reported_minor() -> str:
+    """The minor version /version reports. KTUI_REPORTED_MINOR overrides it so that tests
+    can drive the other kubectl builds /usr/bin/kubectl dispatches to (28, 30, 33)."""
+    minor = os.environ.get("KTUI_REPORTED_MINOR", KUBE_MINOR)
+    return minor if minor.isdigit() else KUBE_MINOR
+
+
 def version_info() -> dict[str, str]:
     """version.Info of the Kubernetes release the engine emulates (kubectl picks by minor)."""
     arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+    minor = reported_minor()
+    git_version = f"v{KUBE_MAJOR}.{minor}.{KUBE_PATCH}-ktui"
     return {
         "major": KUBE_MAJOR,
-        "minor": KUBE_MINOR,
-        "gitVersion": KUBE_GIT_VERSION,
-        "gitCommit": hashlib.sha1(KUBE_GIT_VERSION.encode()).hexdigest(),
+        "minor": minor,
+        "gitVersion": git_version,
+        "gitCommit": hashlib.sha1(git_version.encode()).hexdigest(),
         "gitTreeState": "clean",
         "buildDate": "2025-04-22T00:00:00Z",
         "goVersion": f"python{sys.version_info[0]}.{sys.version_info[1]}",
