@@ -1,7 +1,7 @@
 """Booting the engine from a data directory, and stopping it cleanly.
 
     DATA/lock        held while an engine runs on DATA (one engine per data directory)
-    DATA/pki/        CA, serving certificate, admin token (engine.api.pki)
+    DATA/pki/        CA, serving certificate, admin token, ServiceAccount key (engine.api.pki)
     DATA/store/      the LMDB store
     DATA/kubeconfig  the admin kubeconfig (unless another path is given)
 
@@ -110,8 +110,12 @@ class Cluster:
             ) from None
 
         self.app = build_app(None if self.insecure_http else self.pki.token, self.store)
-        self.api = install(self.app, self.store)
-        tls = None if self.insecure_http else TLSFiles(self.pki.cert_file, self.pki.key_file)
+        self.api = install(self.app, self.store, service_account_key=self.pki.service_account_key())
+        tls = (
+            None
+            if self.insecure_http
+            else TLSFiles(self.pki.cert_file, self.pki.key_file, self.pki.ca_cert_file)
+        )
         try:
             self.server = create_server(self.app, self._sock, tls, self.server_backend)
             self._sock = None  # the server owns it now

@@ -25,7 +25,7 @@ import platform
 import sys
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 import orjson
@@ -66,6 +66,8 @@ class User:
     name: str
     groups: tuple[str, ...] = ()
     uid: str = ""
+    # user.Info's Extra: (key, values) pairs, e.g. a ServiceAccount token's credential id
+    extra: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def anonymous(self) -> bool:
@@ -93,13 +95,20 @@ class TokenAuthenticator:
         token = token.strip()
         if scheme.lower() != b"bearer" or not token:
             return ANONYMOUS
+        found = self.find(token)
+        if found is None:
+            raise unauthorized()
+        return found
+
+    def find(self, token: bytes) -> User | None:
         found: User | None = None
         for known, user in self._tokens:
             if hmac.compare_digest(known, token):
                 found = user
-        if found is None:
-            raise unauthorized()
         return found
+
+    def authenticate_request(self, scope: Scope, peer_certificate: bytes | None = None) -> User:
+        return self.authenticate(authorization_header(scope))
 
 
 class AllowAll:
@@ -108,8 +117,44 @@ class AllowAll:
     def authenticate(self, authorization: bytes | None) -> User:
         return ADMIN
 
+    def authenticate_request(self, scope: Scope, peer_certificate: bytes | None = None) -> User:
+        return ADMIN
 
-Authenticator = TokenAuthenticator | AllowAll
+
+class Authenticator(Protocol):
+    """Who sent a request: the user, ANONYMOUS when no credential came, or raise 401."""
+
+    def authenticate_request(self, scope: Scope, peer_certificate: bytes | None = None) -> User: ...
+
+
+class Guard(Protocol):
+    """Runs after authentication on every non-public route: impersonation, authorization.
+    May replace `req.user`; raises a StatusError (403) to refuse."""
+
+    async def __call__(self, req: Request) -> None: ...
+
+
+class PeerCertificates:
+    """Client certificates the TLS layer verified, by the client's (host, port).
+
+    The HTTP server fills it as connections come and go (engine.api.server); ASGI servers
+    do not put the peer certificate in the scope, but they do put the client address.
+    """
+
+    def __init__(self) -> None:
+        self._by_client: dict[tuple[str, int], bytes] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._by_client)
+
+    def remember(self, client: tuple[str, int], der: bytes) -> None:
+        self._by_client[client] = der
+
+    def forget(self, client: tuple[str, int]) -> None:
+        self._by_client.pop(client, None)
+
+    def get(self, client: Any) -> bytes | None:
+        return self._by_client.get(tuple(client)) if client else None  # type: ignore[arg-type]
 
 
 # -- request / response ----------------------------------------------------------------
@@ -301,6 +346,8 @@ class App:
     ) -> None:
         self.router = router
         self.authenticator = authenticator
+        self.guard: Guard | None = None  # authorization (engine.api.auth.guard), once installed
+        self.peers = PeerCertificates()  # filled by the HTTP server when it asks for client certs
         self.health = health if health is not None else Health()  # add checks, then register
         self.shutting_down = False  # set when the engine stops; /readyz then fails
         # Called (from the stopping thread) before the server drains: long-lived handlers
@@ -327,12 +374,17 @@ class App:
 
     async def _request(self, req: Request) -> None:
         try:
-            req.user = self.authenticator.authenticate(_authorization(req.scope))
+            peers = self.peers
+            certificate = peers.get(req.scope.get("client")) if peers else None
+            req.user = self.authenticator.authenticate_request(req.scope, certificate)
             route = self.router.match(req.scope["path"])
             if route is None:
                 raise unauthorized() if req.user.anonymous else path_not_found()
-            if req.user.anonymous and not route.public:
-                raise unauthorized()
+            if not route.public:
+                if req.user.anonymous:
+                    raise unauthorized()
+                if self.guard is not None:
+                    await self.guard(req)
             if route.methods is not None and req.method not in route.methods:
                 raise method_not_allowed()
             response = await route.handler(req)
@@ -353,7 +405,7 @@ class App:
             await status_response(err).send(req.send)
 
 
-def _authorization(scope: Scope) -> bytes | None:
+def authorization_header(scope: Scope) -> bytes | None:
     for key, value in scope["headers"]:  # ASGI servers lower-case header names
         if key == b"authorization":
             return value

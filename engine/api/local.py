@@ -10,6 +10,9 @@ objects are dicts. Errors are the same `StatusError`s an HTTP client would decod
 
     sync = SyncLocalClient(client)                    # for worker threads
     sync.create({"apiVersion": "v1", "kind": "ConfigMap", ...})
+
+    scheduler = api.local_client(SCHEDULER)           # acts as system:kube-scheduler: RBAC
+    kubelet = client.as_user(node_user("node-1"))     # applies as it does to HTTP requests
 """
 
 from __future__ import annotations
@@ -17,9 +20,12 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from engine.api.app import ADMIN, User
+from engine.api.auth.attributes import Attributes
+from engine.api.auth.forbidden import forbidden
+from engine.api.auth.users import MASTERS
 from engine.api.status import StatusError
 from engine.api.storage.options import DeleteOptions, ListOptions, WriteOptions
 from engine.api.storage.service import APIStorage
@@ -43,13 +49,47 @@ def _not_served(api_version: str, kind: str) -> StatusError:
     )
 
 
+class Authorizer(Protocol):
+    def authorize(self, attrs: Attributes) -> Any: ...
+
+
 class LocalClient:
     def __init__(
-        self, storage: APIStorage, user: User | None = None, field_manager: str = ""
+        self,
+        storage: APIStorage,
+        user: User | None = None,
+        field_manager: str = "",
+        authorizer: Authorizer | None = None,
     ) -> None:
         self.storage = storage
         self.user = user or ADMIN
         self.field_manager = field_manager
+        self.authorizer = authorizer  # None: no authorization (tests of the storage alone)
+
+    def as_user(self, user: User, field_manager: str = "") -> LocalClient:
+        """The same client acting as `user` (a component's identity)."""
+        return LocalClient(self.storage, user, field_manager or self.field_manager, self.authorizer)
+
+    def authorize(
+        self, verb: str, rt: ResourceType, namespace: str = "", name: str = "", sub: str = ""
+    ) -> None:
+        """403 as an HTTP client would get it, unless the user is in system:masters."""
+        if self.authorizer is None or MASTERS in self.user.groups:
+            return
+        attrs = Attributes(
+            self.user,
+            verb,
+            True,
+            rt.group,
+            rt.version,
+            rt.plural,
+            sub,
+            namespace if rt.namespaced else "",
+            name,
+        )
+        decision = self.authorizer.authorize(attrs)
+        if not decision.allowed:
+            raise forbidden(attrs, decision.reason)
 
     def resource(self, api_version: str, kind: str) -> ResourceType:
         """By kind (`Deployment`) or plural (`deployments`)."""
@@ -72,6 +112,7 @@ class LocalClient:
 
     async def get(self, api_version: str, kind: str, name: str, namespace: str = "") -> Obj:
         rt = self.resource(api_version, kind)
+        self.authorize("get", rt, namespace, name)
         return kv_object(rt, await self.storage.get(rt, namespace, name))
 
     async def list(
@@ -89,6 +130,7 @@ class LocalClient:
     ) -> Obj:
         """A List object (`{"kind": "PodList", "metadata": {"resourceVersion"...}, "items"}`)."""
         rt = self.resource(api_version, kind)
+        self.authorize("list", rt, namespace)
         opts = ListOptions(
             label_selector,
             field_selector,
@@ -125,6 +167,7 @@ class LocalClient:
     ) -> AsyncIterator[Obj]:
         """Events as `{"type": "ADDED"|..., "object": {...}}`; an ERROR event ends it."""
         rt = self.resource(api_version, kind)
+        self.authorize("watch", rt, namespace)
         opts = ListOptions(
             label_selector,
             field_selector,
@@ -173,6 +216,7 @@ class LocalClient:
         )
         import copy
 
+        self.authorize("create", rt, ns or "")
         return await self.storage.create(
             rt, ns or "", copy.deepcopy(obj), self._write(dry_run, field_manager)
         )
@@ -182,6 +226,7 @@ class LocalClient:
     ) -> Obj:
         rt = self._of(obj)
         meta = obj.get("metadata") or {}
+        self.authorize("update", rt, meta.get("namespace", ""), meta.get("name", ""), subresource)
         outcome = await self.storage.update(
             rt,
             meta.get("namespace", ""),
@@ -209,6 +254,7 @@ class LocalClient:
         field_manager: str = "",
     ) -> Obj:
         rt = self.resource(api_version, kind)
+        self.authorize("patch", rt, namespace, name, subresource)
         content_type = PATCH_TYPES.get(patch_type, patch_type)
         opts = self._write(dry_run, field_manager)
         outcome = await self.storage.patch(
@@ -231,6 +277,7 @@ class LocalClient:
     ) -> Obj:
         """The object as deleted (or as marked for deletion when finalizers hold it)."""
         rt = self.resource(api_version, kind)
+        self.authorize("delete", rt, namespace, name)
         opts = DeleteOptions(
             grace_period_seconds, propagation_policy, None, uid, resource_version, dry_run
         )
@@ -244,6 +291,7 @@ class LocalClient:
             "metadata": {"name": pod, "namespace": namespace},
             "target": {"apiVersion": "v1", "kind": "Node", "name": node},
         }
+        self.authorize("create", self.resource("v1", "pods"), namespace, pod, "binding")
         await self.storage.bind(namespace, pod, binding, self._write(False, ""))
 
     async def evict(self, namespace: str, pod: str, delete_options: Obj | None = None) -> None:
@@ -254,12 +302,14 @@ class LocalClient:
         }
         if delete_options:
             eviction["deleteOptions"] = delete_options
+        self.authorize("create", self.resource("v1", "pods"), namespace, pod, "eviction")
         await self.storage.evict(namespace, pod, eviction)
 
     async def scale(
         self, api_version: str, kind: str, name: str, namespace: str, replicas: int
     ) -> Obj:
         rt = self.resource(api_version, kind)
+        self.authorize("update", rt, namespace, name, "scale")
 
         def change(scale: Obj) -> tuple[Obj, bool]:
             scale["spec"] = {"replicas": replicas}

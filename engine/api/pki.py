@@ -7,6 +7,10 @@ is missing, close to expiry, or does not cover the address being served.
     ca.crt  ca.key              EC P-256, 10 years
     apiserver.crt apiserver.key EC P-256, 1 year; 127.0.0.1, ::1, localhost, kubernetes.*
     admin.token                 random bearer token of the admin user
+    sa.key                      EC P-256 key signing ServiceAccount tokens (JWT, ES256)
+
+`issue_client_certificate` signs a client certificate for a user (CN = name, O = groups)
+with the same CA; the API server accepts it as that user.
 """
 
 from __future__ import annotations
@@ -54,6 +58,14 @@ class PKI:
     key_file: Path
     ca_pem: bytes
     token: str
+    sa_key_file: Path | None = None
+
+    def service_account_key(self) -> ec.EllipticCurvePrivateKey:
+        assert self.sa_key_file is not None
+        key = serialization.load_pem_private_key(self.sa_key_file.read_bytes(), password=None)
+        if not isinstance(key, ec.EllipticCurvePrivateKey):
+            raise PKIError(f"{self.sa_key_file} is not an EC private key")
+        return key
 
 
 def ensure_pki(directory: Path, hosts: Iterable[str] = (), now: dt.datetime | None = None) -> PKI:
@@ -82,7 +94,12 @@ def ensure_pki(directory: Path, hosts: Iterable[str] = (), now: dt.datetime | No
         token = secrets.token_urlsafe(32)
         write_file(token_file, token.encode() + b"\n", private=True)
 
+    sa_key_file = directory / "sa.key"
+    if not sa_key_file.exists():  # tokens already issued stay valid: never replaced
+        write_file(sa_key_file, _key_pem(ec.generate_private_key(ec.SECP256R1())), private=True)
+
     return PKI(
+        sa_key_file=sa_key_file,
         directory=directory,
         ca_cert_file=ca_cert_file,
         cert_file=cert_file,
@@ -249,3 +266,39 @@ def write_file(path: Path, data: bytes, private: bool = False) -> None:
         f.flush()
         os.fsync(fd)
     os.replace(tmp, path)
+
+
+# -- client certificates ---------------------------------------------------------------
+
+
+def issue_client_certificate(
+    directory: Path,
+    user: str,
+    groups: Iterable[str] = (),
+    days: int = 365,
+    now: dt.datetime | None = None,
+) -> tuple[bytes, bytes]:
+    """(certificate PEM, key PEM) for `user` in `groups`, signed by the CA in `directory`."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    ca, ca_key = _load_or_create_ca(directory / "ca.crt", directory / "ca.key", now)
+    key = ec.generate_private_key(ec.SECP256R1())
+    names = [x509.NameAttribute(NameOID.ORGANIZATION_NAME, group) for group in groups]
+    names.append(x509.NameAttribute(NameOID.COMMON_NAME, user))
+    ca_ski = ca.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name(names))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + dt.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(cert_sign=False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    return cert.public_bytes(serialization.Encoding.PEM), _key_pem(key)

@@ -4,6 +4,13 @@ The listening socket is bound here, in the caller's thread, before the server st
 a busy port is a clear `ServeError` (not a log line from inside uvicorn) and port 0 gives
 the real port at once. Anything that has `start()`, `stop()`, `alive` and `port` can
 replace `UvicornServer` (granian's embedded server is the candidate; reference/http-stack.md).
+
+Client certificates: with `TLSFiles.client_ca` the TLS layer asks every client for an
+optional certificate and verifies it against that CA (upstream's --client-ca-file). ASGI
+scopes carry no peer certificate (uvicorn has no "tls" extension), so the protocol
+classes are subclassed to read it from the transport's SSL object when a connection is
+made and file it in the app's `PeerCertificates` under the client address, which the
+scope does carry; it is dropped when the connection is lost.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import asyncio
 import errno
 import logging
 import socket
+import ssl
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +27,7 @@ from typing import Protocol
 
 import uvicorn
 
-from engine.api.app import ASGIApp
+from engine.api.app import ASGIApp, PeerCertificates
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +40,7 @@ class ServeError(Exception):
 class TLSFiles:
     certfile: Path
     keyfile: Path
+    client_ca: Path | None = None  # ask for (optional) client certificates signed by it
 
 
 class HTTPServer(Protocol):
@@ -82,6 +91,40 @@ class _Uvicorn(uvicorn.Server):
         self._started_event.set()
 
 
+def _with_peer_certificates(base: type[asyncio.Protocol], peers: PeerCertificates) -> type:
+    """`base` (a uvicorn protocol class) that files each verified peer certificate."""
+
+    class PeerCertificateProtocol(base):  # type: ignore[misc, valid-type]
+        _ktui_client: tuple[str, int] | None = None
+
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            ssl_object = transport.get_extra_info("ssl_object")
+            der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+            client = transport.get_extra_info("peername")
+            if der and client:
+                self._ktui_client = (str(client[0]), int(client[1]))
+                peers.remember(self._ktui_client, der)
+            super().connection_made(transport)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            if self._ktui_client is not None:
+                peers.forget(self._ktui_client)
+            super().connection_lost(exc)
+
+    PeerCertificateProtocol.__name__ = f"PeerCertificate{base.__name__}"
+    return PeerCertificateProtocol
+
+
+def _protocols(peers: PeerCertificates) -> dict[str, type]:
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+    from uvicorn.protocols.websockets.auto import AutoWebSocketsProtocol
+
+    protocols = {"http": _with_peer_certificates(AutoHTTPProtocol, peers)}
+    if AutoWebSocketsProtocol is not None:
+        protocols["ws"] = _with_peer_certificates(AutoWebSocketsProtocol, peers)
+    return protocols
+
+
 class UvicornServer:
     """uvicorn serving `app` on an already bound socket, in a thread with its own loop."""
 
@@ -91,16 +134,24 @@ class UvicornServer:
         sock: socket.socket,
         tls: TLSFiles | None = None,
         graceful_timeout: int = 5,
+        peers: PeerCertificates | None = None,
     ) -> None:
         self.port: int = sock.getsockname()[1]
         self._sock = sock
         self._started = threading.Event()
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
+        client_ca = tls.client_ca if tls is not None and peers is not None else None
+        extra: dict[str, object] = {"http": "auto"}  # httptools when installed
+        if client_ca is not None and peers is not None:
+            extra = {
+                "ssl_cert_reqs": ssl.CERT_OPTIONAL,
+                "ssl_ca_certs": str(client_ca),
+                **_protocols(peers),
+            }
         config = uvicorn.Config(
             app,
             loop="auto",  # uvloop when installed
-            http="auto",  # httptools when installed
             lifespan="off",
             log_config=None,  # leave the process's logging alone
             log_level="warning",
@@ -111,6 +162,7 @@ class UvicornServer:
             timeout_graceful_shutdown=graceful_timeout,
             ssl_certfile=str(tls.certfile) if tls else None,
             ssl_keyfile=str(tls.keyfile) if tls else None,
+            **extra,  # type: ignore[arg-type]
         )
         self._server = _Uvicorn(config, self._started)
 
@@ -172,5 +224,6 @@ def create_server(
 ) -> HTTPServer:
     """The HTTP server for the engine; `backend` picks the implementation."""
     if backend == "uvicorn":
-        return UvicornServer(app, sock, tls)
+        peers = getattr(app, "peers", None)
+        return UvicornServer(app, sock, tls, peers=peers)
     raise ServeError(f"unknown HTTP server backend {backend!r}")

@@ -10,6 +10,8 @@ import logging
 from typing import Any
 
 from engine.api.app import JSON, Request, Response
+from engine.api.auth.kinds import REVIEW_GROUPS
+from engine.api.auth.reviews import AuthAPIs
 from engine.api.openapi import (
     builtin_lookup,
     strict_decoding_error,
@@ -50,6 +52,7 @@ class ResourceHandlers:
         self.storage = storage
         self.registry = storage.registry
         self.subresources = SubresourceHandlers(self)
+        self.auth: AuthAPIs | None = None  # set by install()
 
     # -- entry --------------------------------------------------------------------------
 
@@ -66,6 +69,11 @@ class ResourceHandlers:
 
     async def handle(self, req: Request, info: RequestInfo) -> Response | None:
         rt = self.resolve(info)
+        if self.auth is not None:  # the authentication/authorization APIs store nothing
+            if rt.group in REVIEW_GROUPS:
+                return await self.auth.handle(req, rt, info)
+            if info.subresource == "token" and rt.plural == "serviceaccounts" and not rt.group:
+                return await self.auth.token_request(req, rt, info)
         if info.subresource:
             return await self.subresources.handle(req, rt, info)
         method = req.method
@@ -154,9 +162,10 @@ class ResourceHandlers:
         self, rt: ResourceType, raw: bytes, opts: WriteOptions, headers: Headers
     ) -> None:
         """fieldValidation=Strict|Warn: unknown and duplicate fields of a JSON body."""
-        if opts.field_validation not in ("Strict", "Warn") or rt.custom is not None:
+        if opts.field_validation not in ("Strict", "Warn"):
             return
-        issues = strict_field_errors(builtin_lookup(), (rt.group, rt.version, rt.kind), raw)
+        lookup = rt.field_schemas or builtin_lookup()  # a custom resource's own schema
+        issues = strict_field_errors(lookup, (rt.group, rt.version, rt.kind), raw)
         if not issues:
             return
         if opts.field_validation == "Strict":
@@ -164,7 +173,7 @@ class ResourceHandlers:
         headers.extend(warning_headers(issues))
 
     def object_checker(self, rt: ResourceType, opts: WriteOptions, headers: Headers) -> None:
-        if opts.field_validation not in ("Strict", "Warn") or rt.custom is not None:
+        if opts.field_validation not in ("Strict", "Warn"):
             return
 
         def check(obj: Obj) -> None:
