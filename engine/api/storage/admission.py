@@ -1,7 +1,6 @@
-"""Admission the storage layer applies itself: NamespaceLifecycle.
-
-Other admission plugins (ServiceAccount, LimitRanger, ResourceQuota) and authorization
-come with their own issues; they plug in before `validate` in engine/api/storage/writes.py.
+"""Admission the storage layer applies itself: NamespaceLifecycle (first, before defaults
+are looked at by any plugin). The other plugins (LimitRanger, ServiceAccount,
+ResourceQuota) live in engine/api/admission/, called from writes.py and deletion.py.
 """
 
 from __future__ import annotations

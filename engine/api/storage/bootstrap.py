@@ -2,7 +2,8 @@
 in `default` (cluster IP 10.96.0.1, port 443) and its Endpoints/EndpointSlice pointing at
 the API server itself. Idempotent: a restart refreshes the endpoint (the port may move).
 
-Default ServiceAccounts per namespace are the serviceaccount controller's job (later).
+Default ServiceAccounts per namespace are the serviceaccount controller's job (later); until
+then the system namespaces get theirs here, so their pods get a token volume (admission).
 """
 
 from __future__ import annotations
@@ -65,6 +66,9 @@ async def _ensure(
 async def bootstrap(storage: APIStorage, host: str, port: int) -> None:
     for name in SYSTEM_NAMESPACES:
         await _ensure(storage, "", "namespaces", "", {"metadata": {"name": name}}, refresh=False)
+    for name in SYSTEM_NAMESPACES:  # until the serviceaccount controller makes them everywhere
+        sa = {"metadata": {"name": "default", "namespace": name}}
+        await _ensure(storage, "", "serviceaccounts", name, sa, refresh=False)
     allocator = storage.ctx.allocator
     cluster_ip = allocator.kubernetes_ip if allocator is not None else "10.96.0.1"
     ip = endpoint_ip(host)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from engine.registry.types import BACKGROUND, FOREGROUND, ORPHAN, Obj, ResourceType
 from engine.store import Conflict, NotFound
 
+from .. import admission
 from .admission import check_namespace_delete
 from .context import StorageContext
 from .errors import conflict, not_found
@@ -128,6 +129,7 @@ def _mark(ctx: StorageContext, rt: ResourceType, obj: Obj, opts: DeleteOptions) 
         _set_deletion(ctx, marked, grace)
         return marked
     finalizers = _gc_finalizers(rt, meta, opts)
+    finalizers += [f for f in strategy.deletion_finalizers(obj) if f not in finalizers]
     graceful = grace is not None and grace > 0
     if not graceful and not finalizers:
         return None
@@ -172,6 +174,7 @@ async def remove(
 ) -> Obj:
     """Delete the key (compare-and-swap on `expected`); the object at the delete revision."""
     event = await ctx.store.adelete(rt.key(namespace, name), expected)
+    await admission.removed(ctx, rt, namespace, obj)  # quotas that counted it get it back
     if ctx.allocator is not None and rt.group == "" and rt.plural == "services":
         await ctx.allocator.release_unused(None, obj)
     return set_rv(obj, event.revision)

@@ -1,7 +1,9 @@
 """Create and update (PUT, the update half of PATCH, /status): the write pipeline.
 
-    decode → defaulting → admission (namespace lifecycle) → prepare (system metadata,
-    spec/status separation, generation) → validation (422) → managedFields → store
+    decode → defaulting → admission (namespace lifecycle) → mutating admission
+    (engine/api/admission) → prepare (system metadata, spec/status separation,
+    generation) → validation (422) → managedFields → validating admission (403; quota
+    charges, released if the store write fails) → store
 
 A rejected request changes nothing. An update that changes nothing writes nothing (the
 resourceVersion stays, as etcd3's GuaranteedUpdate skips identical bytes). Updates
@@ -20,6 +22,7 @@ from engine.registry.types import Obj, ResourceType
 from engine.registry.validation.meta import validate_object_meta, validate_object_meta_update
 from engine.store import AlreadyExists, Conflict, NotFound
 
+from .. import admission
 from .admission import check_namespace_for_create
 from .allocators import AllocationError, Claim
 from .context import StorageContext
@@ -113,12 +116,12 @@ def _spec_part(obj: Obj) -> Obj:
     return {k: v for k, v in obj.items() if k not in _NOT_SPEC}
 
 
-def _comparable(obj: Obj) -> Obj:
-    meta = {
-        k: v
-        for k, v in (obj.get("metadata") or {}).items()
-        if k not in ("resourceVersion", "managedFields")
-    }
+def _comparable(obj: Obj, *, ownership: bool = False) -> Obj:
+    # With `ownership` (server-side apply), managedFields count: an apply that only
+    # changes who owns what is a change. Other writers carry the entries they read, and a
+    # stale copy must not turn their no-op into a write.
+    skip = ("resourceVersion",) if ownership else ("resourceVersion", "managedFields")
+    meta = {k: v for k, v in (obj.get("metadata") or {}).items() if k not in skip}
     return {**obj, "metadata": meta}
 
 
@@ -133,7 +136,10 @@ async def create(
     opts: WriteOptions,
     *,
     url_name: str | None = None,
+    managed_fields: list[Obj] | None = None,
 ) -> Obj:
+    """`managed_fields`: the entries a server-side apply computed (instead of recording
+    an Update by opts.field_manager)."""
     obj = check_kind(rt, obj)
     place_namespace(rt, namespace, obj)
     meta = metadata(obj)
@@ -160,20 +166,29 @@ async def create(
         meta.pop("generation", None)
     if rt.has_status and strategy.reset_status_on_create():
         obj.pop("status", None)
+    admission.mutate(ctx, rt, namespace, obj)
     strategy.prepare_for_create(obj)
     _fail_invalid(rt, obj, validate_object_meta(obj, rt) + strategy.validate(obj))
     meta.pop("managedFields", None)
-    record_update(
-        obj,
-        None,
-        opts.field_manager,
-        rt.api_version,
-        meta["creationTimestamp"],
-        rt.group,
-        rt.kind,
-        with_status=not rt.has_status,
-    )
+    if managed_fields is not None:
+        meta["managedFields"] = managed_fields
+    else:
+        record_update(
+            obj,
+            None,
+            opts.field_manager,
+            rt.api_version,
+            meta["creationTimestamp"],
+            rt.group,
+            rt.kind,
+            with_status=not rt.has_status,
+        )
     claim = await _allocate(ctx, rt, obj, None, opts)
+    try:
+        reservation = await admission.validate(ctx, rt, namespace, obj, dry_run=opts.dry_run)
+    except BaseException:
+        await _rollback(ctx, claim)
+        raise
     if opts.dry_run:
         return obj
     for attempt in range(GENERATE_NAME_ATTEMPTS):
@@ -184,9 +199,11 @@ async def create(
                 meta["name"] = generated_name(generate, ctx.identity)
                 continue
             await _rollback(ctx, claim)
+            await reservation.release()
             raise already_exists(rt, meta["name"]) from None
         except BaseException:
             await _rollback(ctx, claim)
+            await reservation.release()
             raise
         return set_rv(obj, kv.mod_revision)
     raise AssertionError("unreachable")
@@ -206,6 +223,7 @@ async def update(
     subresource: str = "",
     allow_create: bool = False,
     finalize: Finalize | None = None,
+    ownership: bool = False,
 ) -> Outcome:
     key = rt.key(namespace, name)
     for _ in range(MAX_UPDATE_ATTEMPTS):
@@ -242,7 +260,8 @@ async def update(
                 f"Precondition failed: UID in precondition: {uid}, UID in object meta: {old['metadata'].get('uid')}",
             )
         new = prepare_update(ctx, rt, new, old, subresource)
-        if _comparable(new) == _comparable(old):
+        admission.mutate(ctx, rt, namespace, new, old, subresource)
+        if _comparable(new, ownership=ownership) == _comparable(old, ownership=ownership):
             return Outcome(old, changed=False)
         record_update(
             new,
@@ -260,17 +279,26 @@ async def update(
                 return Outcome(new)
             return Outcome(await finalize(ctx, rt, namespace, name, new, kv.mod_revision))
         claim = await _allocate(ctx, rt, new, old, opts) if not subresource else None
+        try:
+            reservation = await admission.validate(
+                ctx, rt, namespace, new, old, subresource, dry_run=opts.dry_run
+            )
+        except BaseException:
+            await _rollback(ctx, claim)
+            raise
         if opts.dry_run:
             return Outcome(new)
         try:
             stored = await ctx.store.aupdate(key, storage_bytes(rt, new), kv.mod_revision)
         except (Conflict, NotFound):
             await _rollback(ctx, claim)
+            await reservation.release()
             if pinned or given_rv:
                 raise conflict(rt, name) from None
             continue
         if ctx.allocator is not None and rt.group == "" and rt.plural == "services":
             await ctx.allocator.release_unused(new, old)
+        await reservation.commit()
         return Outcome(set_rv(new, stored.mod_revision))
     raise conflict(rt, name)
 
