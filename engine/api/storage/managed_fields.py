@@ -1,134 +1,155 @@
-"""metadata.managedFields for Update operations: who set which fields, as FieldsV1.
+"""metadata.managedFields: who owns which fields, as structured-merge-diff records it.
 
-Each write by a manager (`fieldManager`, or the client's user-agent) records the fields it
-changed, in the FieldsV1 format (`{"f:spec":{"f:replicas":{}}}`; list items by their key,
-`k:{"name":"web"}`; sets by value, `v:"x"`). List keys come from the kind's patch metadata
-(strategic merge keys), which covers the lists users edit; server-side apply refines this.
+Every entry is a manager identity — (manager, operation, apiVersion for Update,
+subresource) — with a FieldSet. An Update (create, PUT, PATCH by a manager named by
+`fieldManager` or the client's user agent) compares the object before and after:
+the fields it added or modified become the manager's, and every other manager (appliers
+included) loses them; removed fields leave everyone. Entries left with no fields go.
+`apiVersion`, `kind`, and the metadata the server owns are never anyone's. The
+main resource of a kind with a status subresource ignores `status`, and `/status`
+records only `status`. Server-side apply (server_side_apply.py) uses the same entries.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
-from engine.api.patch import PatchMeta, builtin_patch_meta
+from engine.api.fieldpath import ZERO, FieldSet, compare, root_node
 
 Obj = dict[str, Any]
 FieldsV1 = dict[str, Any]
+Identity = tuple[str, str, str, str]  # manager, operation, apiVersion ("" for Apply), subres.
 
-# Metadata the server owns: never recorded as a manager's field.
-_SERVER_METADATA = frozenset(
-    {
-        "name",
-        "namespace",
-        "uid",
-        "resourceVersion",
-        "generation",
-        "creationTimestamp",
-        "deletionTimestamp",
-        "deletionGracePeriodSeconds",
-        "managedFields",
-        "selfLink",
-    }
+# StripMeta: the fields no manager owns (plus deletion metadata, which our deletion writes).
+_STRIPPED_META = (
+    "name",
+    "namespace",
+    "creationTimestamp",
+    "selfLink",
+    "uid",
+    "clusterName",
+    "generation",
+    "managedFields",
+    "resourceVersion",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
 )
-_TOP_SKIP = frozenset({"apiVersion", "kind"})
-# Extra keys of list items not covered by strategic merge keys (SSA list-map-keys).
-_EXTRA_KEYS = {"ports": ("protocol",)}
+STRIPPED = FieldSet(
+    {"f:apiVersion", "f:kind", "f:metadata"},
+    {"f:metadata": FieldSet({"f:" + name for name in _STRIPPED_META})},
+)
 
 
-def _item_key(item: Any, merge_key: str, list_name: str) -> str | None:
-    if not isinstance(item, dict) or merge_key not in item:
-        return None
-    key: dict[str, Any] = {merge_key: item[merge_key]}
-    for extra in _EXTRA_KEYS.get(list_name, ()):
-        if extra in item:
-            key[extra] = item[extra]
-    return "k:" + orjson.dumps(dict(sorted(key.items()))).decode()
+@dataclass(slots=True)
+class Entry:
+    manager: str
+    operation: str
+    api_version: str
+    time: str | None
+    subresource: str
+    fields: FieldSet
 
+    @property
+    def identity(self) -> Identity:
+        version = self.api_version if self.operation == "Update" else ""
+        return (self.manager, self.operation, version, self.subresource)
 
-def _list_fields(items: list[Any], meta: PatchMeta | None, path: tuple[str, ...]) -> FieldsV1:
-    field = meta.lookup(path) if meta is not None else None
-    merge_key = field.merge_key if field is not None else None
-    if merge_key:
-        out: FieldsV1 = {}
-        for item in items:
-            key = _item_key(item, merge_key, path[-1])
-            if key is None:
-                return {}
-            out[key] = {".": {}, **_object_fields(item, meta, path)}
+    def encode(self) -> Obj:
+        out: Obj = {"manager": self.manager, "operation": self.operation}
+        out["apiVersion"] = self.api_version
+        if self.time is not None:
+            out["time"] = self.time
+        out["fieldsType"] = "FieldsV1"
+        out["fieldsV1"] = self.fields.to_fields_v1()
+        if self.subresource:
+            out["subresource"] = self.subresource
         return out
-    if field is not None and items and all(isinstance(i, (str, int, float, bool)) for i in items):
-        return {"v:" + orjson.dumps(i).decode(): {} for i in items}
-    return {}
 
 
-_MAPS = frozenset(
-    {"labels", "annotations", "data", "binaryData", "stringData", "matchLabels", "nodeSelector"}
-)
+Managers = dict[Identity, Entry]
 
 
-def _object_fields(
-    obj: Obj, meta: PatchMeta | None, path: tuple[str, ...] = (), *, top: bool = False
-) -> FieldsV1:
-    out: FieldsV1 = {}
-    for key, value in obj.items():
-        if top and key in _TOP_SKIP:
-            continue
-        here = (*path, key)
-        if isinstance(value, dict):
-            inner = _object_fields(value, meta, here)
-            if key in _MAPS and inner:
-                inner = {".": {}, **inner}
-            out["f:" + key] = inner
-        elif isinstance(value, list):
-            out["f:" + key] = _list_fields(value, meta, here)
-        else:
-            out["f:" + key] = {}
+def decode(entries: Any) -> Managers:
+    """managedFields → entries by identity; ValueError when malformed."""
+    if entries is None:
+        return {}
+    if not isinstance(entries, list):
+        raise ValueError("managedFields must be a list")
+    out: Managers = {}
+    for raw in entries:
+        if not isinstance(raw, dict):
+            raise ValueError("managedFields entries must be objects")
+        operation = raw.get("operation")
+        if operation not in ("Apply", "Update"):
+            raise ValueError(f"unsupported operation {operation!r}")
+        if raw.get("fieldsType", "FieldsV1") != "FieldsV1":
+            raise ValueError(f"unsupported fieldsType {raw.get('fieldsType')!r}")
+        time = raw.get("time")
+        entry = Entry(
+            manager=str(raw.get("manager") or ""),
+            operation=operation,
+            api_version=str(raw.get("apiVersion") or ""),
+            time=time if isinstance(time, str) else None,
+            subresource=str(raw.get("subresource") or ""),
+            fields=FieldSet.from_fields_v1(raw.get("fieldsV1") or {}),
+        )
+        if entry.identity in out:
+            raise ValueError(f"duplicate manager {entry.manager!r}")
+        out[entry.identity] = entry
     return out
 
 
-def object_fields(obj: Obj, meta: PatchMeta | None, *, with_status: bool) -> FieldsV1:
-    """Every field set in `obj` that a manager can own."""
-    trimmed = {k: v for k, v in obj.items() if with_status or k != "status"}
-    metadata = {k: v for k, v in (obj.get("metadata") or {}).items() if k not in _SERVER_METADATA}
-    trimmed["metadata"] = metadata
-    fields = _object_fields(trimmed, meta, top=True)
-    if not fields.get("f:metadata"):
-        fields.pop("f:metadata", None)
+def encode(managers: Managers) -> list[Obj]:
+    """Non-empty entries in kube-apiserver's order: operation, time, manager, version."""
+    kept = [e for e in managers.values() if not e.fields.empty()]
+    kept.sort(key=lambda e: (e.operation, e.time or "", e.manager, e.api_version, e.subresource))
+    return [e.encode() for e in kept]
+
+
+def is_reset(entries: Any) -> bool:
+    """`managedFields: []` or `[{}]` asks to drop every entry."""
+    return entries == [] or entries == [{}]
+
+
+def owned_filter(fields: FieldSet, has_status: bool, subresource: str) -> FieldSet:
+    """Drop what no manager of this endpoint can own (StripMeta and the reset fields)."""
+    fields = fields.difference(STRIPPED)
+    if subresource == "status":
+        return FieldSet(
+            fields.members & {"f:status"},
+            {k: v for k, v in fields.children.items() if k == "f:status"},
+        )
+    if has_status and not subresource:
+        return fields.without_elements(frozenset({"f:status"}))
     return fields
 
 
-def diff_fields(new: FieldsV1, old: FieldsV1) -> FieldsV1:
-    """Fields of `new` that are not in `old` (a changed leaf counts as new)."""
-    out: FieldsV1 = {}
-    for key, value in new.items():
-        if key not in old:
-            out[key] = value
-        elif value:
-            inner = diff_fields(value, old[key])
-            if inner:
-                out[key] = inner
-    return out
+def managers_of(obj: Obj, old: Obj | None, subresource: str) -> Managers:
+    """decodeLiveOrNew: the entries a client sent, unless it sent none (or garbage, or
+    wrote a subresource): then the stored object's."""
+    new_entries = (obj.get("metadata") or {}).get("managedFields")
+    old_entries = ((old or {}).get("metadata") or {}).get("managedFields")
+    if not subresource:
+        if is_reset(new_entries):
+            return {}
+        try:
+            managers = decode(new_entries)
+        except ValueError:
+            managers = {}
+        if managers:
+            return managers
+    try:
+        return decode(old_entries)
+    except ValueError:
+        return {}
 
 
-def merge_fields(a: FieldsV1, b: FieldsV1) -> FieldsV1:
-    out = dict(a)
-    for key, value in b.items():
-        out[key] = merge_fields(out[key], value) if key in out else value
-    return out
-
-
-def remove_fields(owned: FieldsV1, taken: FieldsV1) -> FieldsV1:
-    out: FieldsV1 = {}
-    for key, value in owned.items():
-        if key not in taken:
-            out[key] = value
-        elif value and taken[key]:
-            inner = remove_fields(value, taken[key])
-            if inner and set(inner) != {"."}:
-                out[key] = inner
-    return out
+def without_managed_fields(obj: Obj) -> Obj:
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict) or "managedFields" not in meta:
+        return obj
+    return {**obj, "metadata": {k: v for k, v in meta.items() if k != "managedFields"}}
 
 
 def record_update(
@@ -142,96 +163,29 @@ def record_update(
     *,
     subresource: str = "",
     with_status: bool = True,
-    applied: Obj | None = None,
 ) -> None:
-    """Record an Update (or create) by `manager` in obj's managedFields; with `applied`
-    (a server-side apply configuration) an Apply that owns exactly the applied fields."""
+    """Record an Update by `manager` (a create when `old` is None) in obj's managedFields."""
     if not manager:
         return
-    meta = builtin_patch_meta(group, kind) if kind else None
-    operation = "Update" if applied is None else "Apply"
-    new_fields = object_fields(obj, meta, with_status=with_status or subresource == "status")
-    if applied is not None:
-        changed = object_fields(applied, meta, with_status=with_status or subresource == "status")
-    elif old is None:
-        changed = new_fields
-    else:
-        old_fields = object_fields(old, meta, with_status=with_status or subresource == "status")
-        changed = diff_fields(new_fields, old_fields)
-        changed = merge_fields(changed, _value_changes(obj, old, new_fields))
-    entries: list[Obj] = []
-    mine: Obj | None = None
-    for entry in (obj.get("metadata") or {}).get("managedFields") or []:
-        if not isinstance(entry, dict):
-            continue
-        same = (
-            entry.get("manager") == manager
-            and entry.get("operation") == operation
-            and entry.get("subresource", "") == subresource
+    managers = managers_of(obj, old, subresource)
+    version = api_version.rsplit("/", 1)[-1]
+    root = root_node(group, version, kind)
+    try:
+        cmp = compare(
+            ZERO if old is None else without_managed_fields(old), without_managed_fields(obj), root
         )
-        if same:
-            mine = entry
-            continue
-        owned = remove_fields(entry.get("fieldsV1") or {}, changed)
-        if owned or entry.get("operation") == "Apply":
-            entries.append({**entry, "fieldsV1": owned})
-    previous = (mine or {}).get("fieldsV1") or {}
-    owned = changed if applied is not None else merge_fields(previous, changed)
-    owned = _sorted(_prune(owned, new_fields))
-    if owned:
-        entry = {
-            "manager": manager,
-            "operation": operation,
-            "apiVersion": api_version,
-            "time": time,
-            "fieldsType": "FieldsV1",
-            "fieldsV1": owned,
-        }
-        if subresource:
-            entry["subresource"] = subresource
-        entries.append(entry)
-    obj.setdefault("metadata", {})["managedFields"] = entries
-
-
-def _prune(owned: FieldsV1, present: FieldsV1) -> FieldsV1:
-    """Drop fields that no longer exist in the object."""
-    out: FieldsV1 = {}
-    for key, value in owned.items():
-        if key == ".":
-            out[key] = value
-            continue
-        if key not in present:
-            continue
-        out[key] = _prune(value, present[key]) if value else value
-    return out
-
-
-def _value_changes(new: Any, old: Any, fields: FieldsV1, prefix: str = "") -> FieldsV1:
-    """Leaves present in both objects whose values changed (diff_fields misses those)."""
-    out: FieldsV1 = {}
-    if not isinstance(new, dict) or not isinstance(old, dict):
-        return out
-    for key, sub in fields.items():
-        if not key.startswith("f:"):
-            continue
-        name = key[2:]
-        if name not in old or name not in new:
-            continue
-        a, b = new[name], old[name]
-        if a == b:
-            continue
-        if isinstance(a, dict) and isinstance(b, dict) and sub:
-            inner = _value_changes(a, b, sub)
-            if inner:
-                out[key] = inner
-        elif isinstance(a, list) and isinstance(b, list) and sub:
-            out[key] = sub  # a changed keyed list: claim its items
-        else:
-            out[key] = {}
-    return out
-
-
-def _sorted(fields: FieldsV1) -> FieldsV1:
-    """Key order as kube-apiserver serializes FieldsV1: "." first, then sorted."""
-    keys = sorted(fields, key=lambda k: (k != ".", k))
-    return {k: _sorted(fields[k]) if fields[k] else {} for k in keys}
+    except ValueError:
+        return  # a value our schemas cannot key (duplicate items...): leave entries as they are
+    has_status = not with_status
+    changed = owned_filter(cmp.changed(), has_status, subresource)
+    removed = owned_filter(cmp.removed, has_status, subresource)
+    identity: Identity = (manager, "Update", api_version, subresource)
+    for entry in managers.values():
+        entry.fields = entry.fields.difference(changed).difference(removed)
+    if not changed.empty():
+        mine = managers.get(identity)
+        previous = mine.fields if mine is not None else FieldSet()
+        managers[identity] = Entry(
+            manager, "Update", api_version, time, subresource, previous.union(changed)
+        )
+    obj.setdefault("metadata", {})["managedFields"] = encode(managers)
