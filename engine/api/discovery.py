@@ -110,6 +110,7 @@ class Discovery:
     # -- aggregated ---------------------------------------------------------------------
 
     def aggregated(self, core: bool, version: str) -> bytes:
+        self.registry.sync()  # a CRD stored a moment ago is listed already
         return self._cached(
             ("aggregated", str(core), version), lambda: self._aggregated(core, version)
         )
@@ -156,6 +157,8 @@ class Discovery:
         return {"name": group, "versions": versions, "preferredVersion": versions[0]}
 
     def group_list(self) -> bytes:
+        self.registry.sync()
+
         def build() -> Obj:
             groups = [self._group(g) for g in self.registry.groups() if g]
             return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
@@ -163,6 +166,7 @@ class Discovery:
         return self._cached(("groups",), build)
 
     def group(self, group: str) -> bytes | None:
+        self.registry.sync()
         if not group or group not in self.registry.groups():
             return None
         return self._cached(
@@ -170,6 +174,7 @@ class Discovery:
         )
 
     def resource_list(self, group: str, version: str) -> bytes | None:
+        self.registry.sync()
         types = self.registry.in_group_version(group, version)
         if not types:
             return None

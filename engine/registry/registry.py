@@ -41,6 +41,8 @@ GROUP_ORDER: tuple[str, ...] = (
 )
 
 Listener = Callable[["Registry"], None]
+# Brings the registry up to date with what is stored (the CRD controller); True if changed.
+Syncer = Callable[[], bool]
 
 
 def group_rank(group: str) -> tuple[int, str]:
@@ -56,6 +58,7 @@ class Registry:
         self._by_resource: dict[tuple[str, str, str], ResourceType] = {}
         self._by_kind: dict[tuple[str, str, str], ResourceType] = {}
         self._listeners: list[Listener] = []
+        self._syncers: list[Syncer] = []
         self.generation = 0
         for rt in types:
             self.add(rt, notify=False)
@@ -81,6 +84,34 @@ class Registry:
             self._notify()
         return rt
 
+    def replace(self, remove: Iterable[tuple[str, str, str]], add: Iterable[ResourceType]) -> None:
+        """Remove (group, version, plural) entries and add others, notifying once."""
+        with self._lock:
+            for group, version, plural in remove:
+                rt = self._by_resource.pop((group, version, plural), None)
+                if rt is not None and self._by_kind.get((group, version, rt.kind)) is rt:
+                    del self._by_kind[(group, version, rt.kind)]
+            for rt in add:
+                self._by_resource[(rt.group, rt.version, rt.plural)] = rt
+                self._by_kind[(rt.group, rt.version, rt.kind)] = rt
+            self.generation += 1
+        self._notify()
+
+    def add_syncer(self, syncer: Syncer) -> None:
+        """Register a catch-up hook: called by `sync()`, and by a lookup that misses, so a
+        kind created a moment ago (a CRD just stored) is served without waiting for the
+        background controller."""
+        self._syncers.append(syncer)
+
+    def sync(self) -> bool:
+        changed = False
+        for syncer in list(self._syncers):
+            try:
+                changed = syncer() or changed
+            except Exception:
+                log.exception("registry syncer %r failed", syncer)
+        return changed
+
     def subscribe(self, listener: Listener) -> None:
         """Call `listener(registry)` after every change (discovery, OpenAPI caches)."""
         self._listeners.append(listener)
@@ -95,7 +126,10 @@ class Registry:
     # -- lookups ------------------------------------------------------------------------
 
     def lookup(self, group: str, version: str, plural: str) -> ResourceType | None:
-        return self._by_resource.get((group, version, plural))
+        rt = self._by_resource.get((group, version, plural))
+        if rt is None and self._syncers and self.sync():
+            rt = self._by_resource.get((group, version, plural))
+        return rt
 
     def by_kind(self, group: str, version: str, kind: str) -> ResourceType | None:
         return self._by_kind.get((group, version, kind))

@@ -46,6 +46,11 @@ class Strategy:
         """Whether a create drops the client's status (kinds with a status subresource)."""
         return True
 
+    def deletion_finalizers(self, obj: Obj) -> list[str]:
+        """Finalizers a DELETE adds, so that a controller finishes the deletion (a CRD
+        waits for its custom resources to be removed)."""
+        return []
+
 
 class StatusKeptOnCreate(Strategy):
     """Nodes and a few others accept status on create (a kubelet registers its node)."""

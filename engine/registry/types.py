@@ -64,6 +64,7 @@ class ScaleMapping:
     status_replicas: tuple[str, ...] = ("status", "replicas")
     selector: tuple[str, ...] = ("spec", "selector")
     selector_is_map: bool = False  # ReplicationController: a plain map, not a LabelSelector
+    selector_is_text: bool = False  # custom resources: already a serialized label selector
 
 
 def status_subresource(kind: str) -> Subresource:
@@ -96,6 +97,9 @@ class ResourceType:
     scale: ScaleMapping | None = None
     custom: Obj | None = None  # the CRD version entry, for custom resources
     conversion: Conversion | None = None  # when stored in another version's shape
+    # The schemas strict field validation checks bodies against (an openapi SchemaLookup
+    # holding a custom resource's schema); None: the built-in schemas.
+    field_schemas: Any = None
 
     def __post_init__(self) -> None:
         if not self.list_kind:

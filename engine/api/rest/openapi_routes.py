@@ -7,7 +7,8 @@ import email.utils
 import time
 
 from engine.api.app import KUBE_GIT_VERSION, Request, Response, Router, json_response
-from engine.api.openapi import OpenAPIV3, ResourceSpec
+from engine.api.openapi import OpenAPIV3, ResourceSpec, custom_resource_schemas
+from engine.api.openapi.schemas import Schema
 from engine.api.openapi.v2 import PROTOBUF_TYPE, v2_document, v2_protobuf
 from engine.api.rest.negotiation import media_ranges
 from engine.api.status import StatusError, path_not_found
@@ -29,6 +30,16 @@ def specs(registry: Registry, group: str, version: str) -> list[ResourceSpec]:
     ]
 
 
+def custom_schemas(registry: Registry, group: str, version: str) -> dict[str, Schema]:
+    """The published schemas of the custom resources served in a group-version."""
+    schemas: dict[str, Schema] = {}
+    for rt in registry.in_group_version(group, version):
+        if rt.custom is not None:
+            schema = (rt.custom.get("schema") or {}).get("openAPIV3Schema")
+            schemas.update(custom_resource_schemas(group, version, rt.kind, schema))
+    return schemas
+
+
 class OpenAPIRoutes:
     def __init__(self, registry: Registry, service: OpenAPIV3 | None = None) -> None:
         self.registry = registry
@@ -38,9 +49,14 @@ class OpenAPIRoutes:
         registry.subscribe(self.sync)
 
     def sync(self, registry: Registry) -> None:
-        wanted = {(rt.group, rt.version) for rt in registry.all() if rt.custom is None}
+        wanted = {(rt.group, rt.version) for rt in registry.all()}
         for group, version in sorted(wanted):
-            self.service.set_group_version(group, version, specs(registry, group, version))
+            self.service.set_group_version(
+                group,
+                version,
+                specs(registry, group, version),
+                custom_schemas(registry, group, version),
+            )
         for group, version in self._served - wanted:
             self.service.remove_group_version(group, version)
         self._served = wanted
@@ -58,6 +74,7 @@ class OpenAPIRoutes:
         return json_response(v2_document(KUBE_GIT_VERSION))
 
     async def handle_v3(self, req: Request) -> Response:
+        self.registry.sync()  # documents of a CRD stored a moment ago
         key = req.path[len("/openapi/v3") :].strip("/")
         accept = req.headers.get("accept", "")
         if accept and not any(

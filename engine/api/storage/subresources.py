@@ -40,8 +40,10 @@ def to_scale(rt: ResourceType, obj: Obj) -> Obj:
     mapping = rt.scale
     assert mapping is not None
     meta = obj.get("metadata") or {}
-    selector = _get_path(obj, mapping.selector)
-    if mapping.selector_is_map:
+    selector = _get_path(obj, mapping.selector) if mapping.selector else None
+    if mapping.selector_is_text:  # a CRD's labelSelectorPath points at a string
+        selector_text = selector if isinstance(selector, str) else ""
+    elif mapping.selector_is_map:
         selector_text = format_labels(selector or {})
     else:
         selector_text = format_label_selector(selector) if selector else ""
