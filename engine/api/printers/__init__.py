@@ -26,6 +26,7 @@ from .table import (
     embedded,
     get_printer,
     row,
+    stored_table,
     table,
 )
 
@@ -46,5 +47,6 @@ __all__ = [
     "get_printer",
     "printer_for",
     "row",
+    "stored_table",
     "table",
 ]

@@ -3,15 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
+from ..humanize import human_duration
+from ..humanize import parse_time as _parse_time
+
 Obj = Mapping[str, Any]
+
+
+@lru_cache(maxsize=16384)
+def _parse_text(value: str) -> float | None:
+    return _parse_time(value)
+
+
+def parse_time(value: object) -> float | None:
+    """humanize.parse_time, memoized: a table repeats the same timestamps row after row."""
+    if type(value) is str:
+        return _parse_text(value)
+    return _parse_time(value)
+
+
+@lru_cache(maxsize=16384)
+def duration(seconds: float) -> str:
+    """humanize.human_duration, memoized: rows of one table share `now` and often times."""
+    return human_duration(seconds)
+
+
+def since(timestamp: object, now: float) -> str:
+    """humanize.since with the memoized parse_time."""
+    then = parse_time(timestamp)
+    if then is None:
+        return "<unknown>"
+    return duration(now - then)
 
 
 def get(obj: Any, *path: str | int, default: Any = None) -> Any:
     """obj[path[0]][path[1]]... with `default` for anything missing or null."""
     for key in path:
-        if isinstance(key, int):
+        if type(obj) is dict and type(key) is str:  # the common case, without ABC checks
+            obj = obj.get(key)
+        elif isinstance(key, int):
             if (
                 not isinstance(obj, Sequence)
                 or isinstance(obj, str)

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..humanize import human_duration, parse_time, since
 from .columns import AGE, NAME, col, wide
-from .helpers import Obj, as_int, get, meta
+from .helpers import Obj, as_int, duration, get, meta, parse_time
 from .registry import register
 
 COLUMNS = (
@@ -45,6 +44,9 @@ _FAILED = [
 ]
 
 
+_EMPTY: Obj = {}
+
+
 def pod_conditions(pod: Obj) -> list[dict[str, str]]:
     """The row conditions upstream attaches to finished pods."""
     phase = get(pod, "status", "phase")
@@ -63,11 +65,15 @@ def _condition_true(status: Obj, kind: str) -> bool:
 
 def _restartable(container: Obj | None) -> bool:
     """A sidecar: an init container with restartPolicy Always."""
-    return bool(container) and container.get("restartPolicy") == "Always"
+    return bool(container) and container.get("restartPolicy") == "Always"  # type: ignore[union-attr]
 
 
-def _later(current: float | None, state: Obj) -> float | None:
-    finished = parse_time(get(state, "lastState", "terminated", "finishedAt"))
+def _later(current: float | None, cs: Obj) -> float | None:
+    """The later of `current` and the container's last termination (lastState)."""
+    last = cs.get("lastState")
+    if not last:  # the usual case: never restarted
+        return current
+    finished = parse_time(get(last, "terminated", "finishedAt"))
     if finished is not None and (current is None or finished > current):
         return finished
     return current
@@ -83,23 +89,24 @@ def _terminated_reason(terminated: Obj, prefix: str = "") -> str:
 
 def pod_status(pod: Obj) -> tuple[int, int, str, int, float | None]:
     """(ready, total, reason, restarts, last restart time) as printPod computes them."""
-    spec, status = pod.get("spec") or {}, pod.get("status") or {}
-    phase = status.get("phase") or ""
-    reason = status.get("reason") or phase
-    for condition in status.get("conditions") or []:
-        if condition.get("type") == "PodScheduled" and condition.get("reason") == "SchedulingGated":
-            reason = "SchedulingGated"
+    return _pod_status(pod.get("spec") or _EMPTY, pod.get("status") or _EMPTY, pod)
 
-    init_specs = {c.get("name"): c for c in spec.get("initContainers") or []}
-    total = len(spec.get("containers") or []) + sum(
-        1 for c in init_specs.values() if _restartable(c)
-    )
+
+Restarts = tuple[int, "float | None"]  # (count, time of the last one)
+
+
+def _init_containers(
+    spec: Obj, status: Obj, reason: str
+) -> tuple[int, int, Restarts, Restarts, str, bool]:
+    """The init containers, up to the first unfinished one: (sidecars, ready, restarts of
+    all, restarts of the sidecars, reason, initializing)."""
+    init_list = spec.get("initContainers") or []
+    init_specs = {c.get("name"): c for c in init_list}
+    sidecars = sum(1 for c in init_specs.values() if _restartable(c))
     ready = restarts = sidecar_restarts = 0
     last_restart: float | None = None
     last_sidecar_restart: float | None = None
-
     initializing = False
-    init_count = len(spec.get("initContainers") or [])
     for i, cs in enumerate(status.get("initContainerStatuses") or []):
         restarts += as_int(cs.get("restartCount"))
         last_restart = _later(last_restart, cs)
@@ -121,18 +128,46 @@ def pod_status(pod: Obj) -> tuple[int, int, str, int, float | None]:
         ):
             reason = "Init:" + waiting["reason"]
         else:
-            reason = f"Init:{i}/{init_count}"
+            reason = f"Init:{i}/{len(init_list)}"
         initializing = True
         break  # the first unfinished init container tells the story
+    return (
+        sidecars,
+        ready,
+        (restarts, last_restart),
+        (sidecar_restarts, last_sidecar_restart),
+        reason,
+        initializing,
+    )
+
+
+def _pod_status(spec: Obj, status: Obj, pod: Obj) -> tuple[int, int, str, int, float | None]:
+    phase = status.get("phase") or ""
+    reason = status.get("reason") or phase
+    for condition in status.get("conditions") or ():
+        if condition.get("type") == "PodScheduled" and condition.get("reason") == "SchedulingGated":
+            reason = "SchedulingGated"
+
+    total = len(spec.get("containers") or ())
+    ready = 0
+    restarts: int = 0
+    last_restart: float | None = None
+    sidecar_restarts: Restarts = (0, None)
+    initializing = False
+    if spec.get("initContainers") or status.get("initContainerStatuses"):
+        sidecars, ready, (restarts, last_restart), sidecar_restarts, reason, initializing = (
+            _init_containers(spec, status, reason)
+        )
+        total += sidecars
 
     if not initializing or _condition_true(status, "Initialized"):
-        restarts, last_restart = sidecar_restarts, last_sidecar_restart
+        restarts, last_restart = sidecar_restarts
         has_running = False
         # Backwards, so the first container's state wins.
-        for cs in reversed(status.get("containerStatuses") or []):
+        for cs in reversed(status.get("containerStatuses") or ()):
             restarts += as_int(cs.get("restartCount"))
             last_restart = _later(last_restart, cs)
-            state = cs.get("state") or {}
+            state = cs.get("state") or _EMPTY
             waiting, terminated = state.get("waiting"), state.get("terminated")
             if waiting is not None and waiting.get("reason"):
                 reason = waiting["reason"]
@@ -152,11 +187,11 @@ def pod_status(pod: Obj) -> tuple[int, int, str, int, float | None]:
     return ready, total, reason, restarts, last_restart
 
 
-def _readiness_gates(pod: Obj) -> str:
-    gates = get(pod, "spec", "readinessGates", default=[])
+def _readiness_gates(spec: Obj, status: Obj) -> str:
+    gates = get(spec, "readinessGates", default=[])
     if not gates:
         return "<none>"
-    conditions = get(pod, "status", "conditions", default=[])
+    conditions = get(status, "conditions", default=[])
     true = 0
     for gate in gates:
         for condition in conditions:
@@ -166,25 +201,43 @@ def _readiness_gates(pod: Obj) -> str:
     return f"{true}/{len(gates)}"
 
 
-def _pod_ip(pod: Obj) -> str:
+def _pod_ip(status: Obj) -> str:
     # Internally podIPs is filled from podIP when only the latter is set.
-    return get(pod, "status", "podIPs", 0, "ip") or get(pod, "status", "podIP") or ""
+    return get(status, "podIPs", 0, "ip") or get(status, "podIP") or ""
 
 
-@register("", "Pod", COLUMNS, conditions=pod_conditions)
-def pod_cells(pod: Obj, now: float) -> list[Any]:
-    ready, total, reason, restarts, last_restart = pod_status(pod)
-    restarts_cell = str(restarts)
-    if restarts != 0 and last_restart is not None:
-        restarts_cell = f"{restarts} ({human_duration(now - last_restart)} ago)"
-    return [
+# name, READY, STATUS, restarts, last restart, creation time, IP, node, nominated, gates
+PodRow = tuple[Any, str, str, int, "float | None", "float | None", str, str, str, str]
+
+
+def pod_row(pod: Obj) -> PodRow:
+    """Everything pod_cells prints, before `now` turns times into ages."""
+    spec = pod.get("spec") or _EMPTY
+    status = pod.get("status") or _EMPTY
+    ready, total, reason, restarts, last_restart = _pod_status(spec, status, pod)
+    return (
         meta(pod, "name", ""),
         f"{ready}/{total}",
         reason,
-        restarts_cell,
-        since(meta(pod, "creationTimestamp"), now),
-        _pod_ip(pod) or "<none>",
-        get(pod, "spec", "nodeName") or "<none>",
-        get(pod, "status", "nominatedNodeName") or "<none>",
-        _readiness_gates(pod),
-    ]
+        restarts,
+        last_restart,
+        parse_time(meta(pod, "creationTimestamp")),
+        _pod_ip(status) or "<none>",
+        spec.get("nodeName") or "<none>",
+        status.get("nominatedNodeName") or "<none>",
+        _readiness_gates(spec, status),
+    )
+
+
+def pod_row_cells(row: PodRow, now: float) -> list[Any]:
+    name, ready, reason, restarts, last_restart, created, ip, node, nominated, gates = row
+    restarts_cell = str(restarts)
+    if restarts != 0 and last_restart is not None:
+        restarts_cell = f"{restarts} ({duration(now - last_restart)} ago)"
+    age = "<unknown>" if created is None else duration(now - created)
+    return [name, ready, reason, restarts_cell, age, ip, node, nominated, gates]
+
+
+@register("", "Pod", COLUMNS, conditions=pod_conditions, prepare=pod_row, finish=pod_row_cells)
+def pod_cells(pod: Obj, now: float) -> list[Any]:
+    return pod_row_cells(pod_row(pod), now)

@@ -19,25 +19,42 @@ from .helpers import meta
 Obj = Mapping[str, Any]
 CellsFn = Callable[[Obj, float], list[Any]]
 ConditionsFn = Callable[[Obj], list[dict[str, str]]]
+PrepareFn = Callable[[Obj], Any]  # what the cells need from the object, without `now`
+FinishFn = Callable[[Any, float], list[Any]]  # the cells at `now` from what prepare kept
 
 
 @dataclass(frozen=True)
 class Printer:
+    """Columns and row function of a kind.
+
+    `prepare`/`finish`, when set, split `cells` in two (cells(obj, now) ==
+    finish(prepare(obj), now)) so that tables of stored objects can keep what `prepare`
+    returned per resourceVersion and skip decoding unchanged objects (table.stored_table).
+    """
+
     columns: tuple[Column, ...]
     cells: CellsFn
     conditions: ConditionsFn | None = None
+    prepare: PrepareFn | None = None
+    finish: FinishFn | None = None
 
 
 PRINTERS: dict[tuple[str, str], Printer] = {}
 
 
 def register(
-    group: str, kind: str, columns: Sequence[Column], conditions: ConditionsFn | None = None
+    group: str,
+    kind: str,
+    columns: Sequence[Column],
+    conditions: ConditionsFn | None = None,
+    *,
+    prepare: PrepareFn | None = None,
+    finish: FinishFn | None = None,
 ) -> Callable[[CellsFn], CellsFn]:
     """Decorator: `@register("apps", "Deployment", COLUMNS)` over `def cells(obj, now)`."""
 
     def wrap(fn: CellsFn) -> CellsFn:
-        PRINTERS[(group, kind)] = Printer(tuple(columns), fn, conditions)
+        PRINTERS[(group, kind)] = Printer(tuple(columns), fn, conditions, prepare, finish)
         return fn
 
     return wrap

@@ -12,7 +12,7 @@ from engine.api import printers
 from engine.api.app import Response
 from engine.api.storage.errors import bad_request
 from engine.api.storage.reads import Page
-from engine.api.storage.views import api_bytes, kv_object
+from engine.api.storage.views import api_list_bytes, kv_object
 from engine.registry.types import Obj, ResourceType
 
 from .negotiation import JSON, METADATA, TABLE, YAML, Output
@@ -56,6 +56,26 @@ def table(
     if output.version != "v1":
         result["apiVersion"] = f"meta.k8s.io/{output.version}"
     return result
+
+
+def stored_table(rt: ResourceType, page: Page, now: float, output: Output, include: str) -> bytes:
+    """The Table of an unfiltered page, from the stored items (rows kept per resourceVersion
+    by the printers); the same bytes as `table()` over the decoded objects."""
+    try:
+        return printers.stored_table(
+            rt.group,
+            rt.version,
+            rt.kind,
+            page.items,
+            lambda kv: kv_object(rt, kv),
+            now,
+            include,
+            rt.printer_columns,
+            metadata=list_metadata(page),
+            api_version=f"meta.k8s.io/{output.version}",
+        )
+    except printers.IncludeObjectError as exc:
+        raise bad_request(exc.message) from None
 
 
 def partial(obj: Obj, version: str) -> Obj:
@@ -112,17 +132,17 @@ def list_response(
 ) -> Response:
     meta = list_metadata(page)
     if output.format == JSON:
-        if page.objects is not None:
-            items = b",".join(orjson.dumps(o) for o in page.objects)
-        else:
-            items = b",".join(api_bytes(rt, kv.value, kv.mod_revision) for kv in page.items)
-        body = b'{"kind":"%s","apiVersion":"%s","metadata":%s,"items":[%s]}' % (
+        head = b'{"kind":"%s","apiVersion":"%s","metadata":%s,"items":[' % (
             rt.list_kind.encode(),
             rt.api_version.encode(),
             orjson.dumps(meta),
-            items,
         )
-        return Response(body, 200, output.content_type)
+        if page.objects is not None:
+            items = b",".join(orjson.dumps(o) for o in page.objects)
+            return Response(b"%s%s]}" % (head, items), 200, output.content_type)
+        return Response(api_list_bytes(rt, head, page.items), 200, output.content_type)
+    if output.format == TABLE and page.objects is None:
+        return Response(stored_table(rt, page, now, output, include), 200, output.content_type)
     objects = page_objects(rt, page)
     if output.format == TABLE:
         result = table(rt, objects, now, output, include)

@@ -47,6 +47,21 @@ def with_rv(value: bytes, rv: int) -> bytes:
     return b'%s"resourceVersion":"%d",%s' % (value[:at], rv, value[at:])
 
 
+def rv_parts(value: bytes, rv: int) -> tuple[bytes, bytes, bytes]:
+    """with_rv in three pieces to join with others: (before, field, after).
+
+    Plain byte slices, not memoryviews: those are tracked by the garbage collector, and
+    20,000 of them per LIST set off collections over the whole engine heap.
+    """
+    at = value.find(_METADATA, 0, _SEARCH_WINDOW)
+    if at < 0:
+        raise CorruptObject("stored object has no metadata")
+    at += len(_METADATA)
+    if value[at : at + 1] == b"}":  # empty metadata: no comma after our field
+        return value[:at], b'"resourceVersion":"%d"' % rv, value[at:]
+    return value[:at], b'"resourceVersion":"%d",' % rv, value[at:]
+
+
 def decode(value: bytes, rv: int | None = None) -> Obj:
     """The stored object as a dict, with `metadata.resourceVersion` when `rv` is given."""
     obj = orjson.loads(value)

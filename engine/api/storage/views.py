@@ -3,10 +3,12 @@ kinds stored in another version's shape (events.k8s.io/v1 Event)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from engine.registry.types import Obj, ResourceType
 from engine.store import KeyValue
 
-from .codec import decode, dumps, encode, with_rv
+from .codec import decode, dumps, encode, rv_parts, with_rv
 
 
 def api_bytes(rt: ResourceType, value: bytes, rv: int) -> bytes:
@@ -14,6 +16,28 @@ def api_bytes(rt: ResourceType, value: bytes, rv: int) -> bytes:
     if rt.conversion is None:
         return with_rv(value, rv)
     return dumps(api_object(rt, value, rv))
+
+
+def api_list_bytes(rt: ResourceType, head: bytes, items: Iterable[KeyValue]) -> bytes:
+    """`head` + the items' API JSON, comma-separated, + `]}`: a LIST body built by one
+    join (no per-item formatting of the whole object)."""
+    parts: list[bytes] = [head]
+    append = parts.append
+    if rt.conversion is None:
+        for kv in items:
+            before, field, after = rv_parts(kv.value, kv.mod_revision)
+            append(before)
+            append(field)
+            append(after)
+            append(b",")
+    else:
+        for kv in items:
+            append(api_bytes(rt, kv.value, kv.mod_revision))
+            append(b",")
+    if len(parts) > 1:
+        parts.pop()
+    append(b"]}")
+    return b"".join(parts)
 
 
 def api_object(rt: ResourceType, value: bytes, rv: int | None) -> Obj:
