@@ -133,15 +133,16 @@ class ListOptions:
                 )
 
 
+MAX_RV = 2**64 - 1
+
+
 def parse_rv(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
+    # strconv.ParseUint: ASCII digits only (Python's int() also takes "+1", " 1", "1_0")
+    value = int(text) if text.isascii() and text.isdigit() else -1
+    if value < 0 or value > MAX_RV:  # a uint64 upstream
         raise bad_request(
             f'resourceVersion: Invalid value: "{text}": must be a non-negative integer'
-        ) from None
+        )
     return value
 
 
@@ -175,6 +176,46 @@ class WriteOptions:
         )
 
 
+# DeleteOptions fields → (Go type, Python check), for the decoding errors of a bad body.
+_DELETE_FIELDS: dict[str, tuple[str, Callable[[Any], bool]]] = {
+    "gracePeriodSeconds": ("int64", lambda v: isinstance(v, int) and not isinstance(v, bool)),
+    "propagationPolicy": ("DeletionPropagation", lambda v: isinstance(v, str)),
+    "orphanDependents": ("bool", lambda v: isinstance(v, bool)),
+    "preconditions": ("Preconditions", lambda v: isinstance(v, dict)),
+    "dryRun": ("[]string", lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v)),
+}
+_PRECONDITION_FIELDS = ("uid", "resourceVersion")
+
+
+def _go_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _check_delete_body(body: dict[str, Any]) -> None:
+    """400 like the JSON decoder of kube-apiserver for a DeleteOptions field of a wrong type."""
+    for name, (go_type, ok) in _DELETE_FIELDS.items():
+        value = body.get(name)
+        if value is not None and not ok(value):
+            raise bad_request(
+                f"json: cannot unmarshal {_go_type(value)} into Go struct field "
+                f"DeleteOptions.{name} of type {go_type}"
+            )
+    pre = body.get("preconditions") or {}
+    for name in _PRECONDITION_FIELDS:
+        value = pre.get(name)
+        if value is not None and not isinstance(value, str):
+            raise bad_request(
+                f"json: cannot unmarshal {_go_type(value)} into Go struct field "
+                f"Preconditions.preconditions.{name} of type string"
+            )
+
+
 @dataclass(slots=True)
 class DeleteOptions:
     grace_period_seconds: int | None = None
@@ -196,6 +237,7 @@ class DeleteOptions:
             dry_run=_dry_run(query.get("dryRun")),
         )
         if isinstance(body, dict):
+            _check_delete_body(body)
             if body.get("gracePeriodSeconds") is not None:
                 opts.grace_period_seconds = int(body["gracePeriodSeconds"])
             if body.get("propagationPolicy"):
