@@ -23,6 +23,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.store
+	$(BIN)/python -m bench.api
+	$(BIN)/python -m bench.client
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
