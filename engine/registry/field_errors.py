@@ -55,7 +55,10 @@ def go_value(value: Any) -> str:
         return "null"
     if isinstance(value, (int, float)):
         return str(value)
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    except (TypeError, orjson.JSONEncodeError):  # e.g. nested deeper than orjson allows
+        return "<value too deeply nested to print>"
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,6 +90,8 @@ async def update_scale(
         if errors:
             raise invalid(rt, name, errors, kind="Scale.autoscaling")
         smeta = scale.get("metadata") or {}
+        if not isinstance(smeta, dict):
+            raise bad_request("the body of the request must be a Scale object")
         if smeta.get("uid") and smeta["uid"] != parent["metadata"].get("uid"):
             raise conflict(
                 rt,

@@ -40,6 +40,11 @@ def _probe(probe: Any) -> None:
         grpc.setdefault("service", "")
 
 
+def _items(value: Any) -> list[Any]:
+    """A list field's items; a wrongly typed field is left for validation to report."""
+    return value if isinstance(value, list) else []
+
+
 def _container(container: Any) -> None:
     if not isinstance(container, dict):
         return
@@ -56,10 +61,10 @@ def _container(container: Any) -> None:
             if isinstance(requests, dict):
                 for name, quantity in limits.items():
                     requests.setdefault(name, quantity)
-    for port in container.get("ports") or ():
+    for port in _items(container.get("ports")):
         if isinstance(port, dict):
             port.setdefault("protocol", "TCP")
-    for env in container.get("env") or ():
+    for env in _items(container.get("env")):
         if isinstance(env, dict):
             ref = (env.get("valueFrom") or {}).get("fieldRef")
             if isinstance(ref, dict):
@@ -91,9 +96,9 @@ def default_pod_spec(spec: Any) -> None:
     spec.setdefault("schedulerName", "default-scheduler")
     spec.setdefault("enableServiceLinks", True)
     for key in ("containers", "initContainers", "ephemeralContainers"):
-        for container in spec.get(key) or ():
+        for container in _items(spec.get(key)):
             _container(container)
-    for volume in spec.get("volumes") or ():
+    for volume in _items(spec.get("volumes")):
         _volume(volume)
 
 
@@ -128,7 +133,7 @@ def qos_class(spec: Any) -> str:
     containers = [
         c
         for key in ("containers", "initContainers")
-        for c in ((spec or {}).get(key) or ())
+        for c in _items((spec if isinstance(spec, dict) else {}).get(key))
         if isinstance(c, dict)
     ]
     any_set = False

@@ -31,6 +31,9 @@ def validate_service(obj: Obj) -> list[FieldError]:
     if affinity is not None and affinity not in AFFINITIES:
         errs.append(not_supported("spec.sessionAffinity", affinity, AFFINITIES))
     ports = spec.get("ports") or []
+    if not isinstance(ports, list):
+        errs.append(invalid("spec.ports", ports, "must be a list of ports"))
+        ports = []
     if kind == "ExternalName":
         name = spec.get("externalName")
         if not name:
@@ -62,6 +65,8 @@ def validate_service(obj: Obj) -> list[FieldError]:
         if protocol not in PROTOCOLS:
             errs.append(not_supported(f"{path}.protocol", protocol, PROTOCOLS))
         key = (port.get("port"), protocol)
+        if not all(isinstance(part, (int, str)) for part in key):
+            continue  # already reported as an invalid port or protocol
         if key in seen:
             errs.append(
                 duplicate(path, GoText(f'core.ServicePort{{Port:{key[0]}, Protocol:"{protocol}"}}'))

@@ -96,6 +96,8 @@ def validate_selector_and_template(
     if selector is None or selector == {}:
         if not map_selector:
             errs.append(required("spec.selector", ""))
+    elif not map_selector and not isinstance(selector, dict):
+        errs.append(invalid("spec.selector", selector, "must be a label selector object"))
     elif not map_selector:
         errs.extend(validate_label_selector(selector, "spec.selector"))
         if not selector.get("matchLabels") and not selector.get("matchExpressions"):

@@ -258,10 +258,6 @@ def test_wrongly_typed_fields_are_refused(api: InProcess, data: st.DataObject):
             )
         )
     )
-    # known bugs, each with an xfail test below
-    assume(not (last == "port" and isinstance(value, (list, dict))))
-    assume(not (expected is list and isinstance(value, (int, float)) and value))
-    assume(not (last == "ports" and collection == SERVICES and value))
     obj = TEMPLATES[collection]("typed")
     set_path(obj, path, value)
     before = api.snapshot()
@@ -718,7 +714,6 @@ def mutated_object(draw: st.DrawFn) -> Any:
 def test_fuzzed_merge_and_strategic_patches(
     api: InProcess, target: str, content_type: str, patch: Any
 ):
-    assume(not _known_unfixed(target, patch))
     before = api.snapshot()
     response = api.request(
         "PATCH",
@@ -737,7 +732,6 @@ def test_fuzzed_merge_and_strategic_patches(
     patch=st.composite(lambda draw: mutated_object(draw))() | json_values,
 )
 def test_fuzzed_server_side_apply(api: InProcess, target: str, patch: Any):
-    assume(not _known_unfixed(target, patch))
     before = api.snapshot()
     response = api.request(
         "PATCH",
@@ -748,14 +742,6 @@ def test_fuzzed_server_side_apply(api: InProcess, target: str, patch: Any):
     )
     assert_no_server_error(response, strategic=True)
     assert api.snapshot() == before
-
-
-def _known_unfixed(target: str, patch: Any) -> bool:
-    """Inputs of known bugs outside this suite's files (see the xfail tests below)."""
-    if not isinstance(patch, dict):
-        return False
-    spec = patch.get("spec")
-    return "deployments" in target and isinstance(spec, dict) and "selector" in spec
 
 
 def test_rejected_patches_of_each_type_leave_the_object_alone(api: InProcess):
@@ -779,22 +765,12 @@ def test_rejected_patches_of_each_type_leave_the_object_alone(api: InProcess):
 # -- known bugs outside the files this suite may change ---------------------------------------
 
 
-@pytest.mark.xfail(
-    reason="engine/registry/validation/workloads.py:101 (validate_selector_and_template) "
-    "calls .get on a non-object spec.selector: 500 AttributeError instead of 422",
-    strict=False,
-)
 def test_deployment_with_a_string_selector_is_invalid(api: InProcess):
     obj = deployment("bad-selector")
     obj["spec"]["selector"] = "app=x"
     rejected_unchanged(api, "POST", DEPLOYMENTS, 400, 422, json=obj)
 
 
-@pytest.mark.xfail(
-    reason="engine/api/storage/subresources.py:92 (update_scale) calls .get on a non-object "
-    "Scale metadata: 500 AttributeError instead of 400/422",
-    strict=False,
-)
 def test_scale_patch_replacing_metadata_is_refused(api: InProcess):
     body = b'[{"op":"replace","path":"/metadata","value":1}]'
     rejected_unchanged(
@@ -820,11 +796,6 @@ def test_configmap_data_values_must_be_strings(api: InProcess):
     )
 
 
-@pytest.mark.xfail(
-    reason="engine/registry/validation/service.py:65 (validate_service) hashes spec.ports[].port: "
-    "a list there is a 500 TypeError instead of 400/422",
-    strict=False,
-)
 def test_service_port_of_the_wrong_type_is_refused(api: InProcess):
     obj = service("bad-port")
     obj["spec"]["ports"][0]["port"] = []
@@ -843,22 +814,12 @@ def test_generate_name_must_be_a_string(api: InProcess):
     )
 
 
-@pytest.mark.xfail(
-    reason="engine/registry/defaults/pod.py:94 (default_pod_spec) iterates spec.containers "
-    "without a type check: a number there is a 500 TypeError instead of 422",
-    strict=False,
-)
 def test_pod_containers_of_the_wrong_type_are_refused(api: InProcess):
     obj = pod("bad-containers")
     obj["spec"]["containers"] = 1
     rejected_unchanged(api, "POST", PODS, 400, 422, json=obj)
 
 
-@pytest.mark.xfail(
-    reason="engine/registry/field_errors.py:58 (go_value) formats a bad value with orjson, "
-    "which refuses more than 254 levels of nesting: a 500 TypeError instead of 422",
-    strict=False,
-)
 def test_a_deeply_nested_bad_value_is_invalid(api: InProcess):
     body = '{"metadata":{"name":"deeper","annotations":' + "[" * 300 + "]" * 300 + "}}"
     rejected_unchanged(api, "POST", CM, 400, 422, content=body, headers=JSON_HEADERS)
