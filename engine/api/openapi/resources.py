@@ -9,17 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Every verb of a plain persisted kind, as discovery lists them.
-STANDARD_VERBS: tuple[str, ...] = (
-    "create",
-    "delete",
-    "deletecollection",
-    "get",
-    "list",
-    "patch",
-    "update",
-    "watch",
-)
+from engine.registry.types import STANDARD_VERBS  # every verb of a plain persisted kind
 
 # Subresources the builder knows how to describe; others are ignored.
 KNOWN_SUBRESOURCES: frozenset[str] = frozenset(
