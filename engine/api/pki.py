@@ -199,30 +199,46 @@ def _serving_problem(
     return None
 
 
-def _issue_serving(
-    ca: x509.Certificate, ca_key: ec.EllipticCurvePrivateKey, sans: set[San], now: dt.datetime
+def _issue_leaf(
+    ca: x509.Certificate,
+    ca_key: ec.EllipticCurvePrivateKey,
+    subject: list[x509.NameAttribute],
+    usage: x509.ObjectIdentifier,
+    days: int,
+    now: dt.datetime,
+    sans: list[x509.GeneralName] | None = None,
 ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+    """A certificate signed by the CA for a server (SANs) or a client (CN=user, O=groups)."""
     key = ec.generate_private_key(ec.SECP256R1())
-    ordered = sorted(sans, key=lambda s: (isinstance(s, x509.DNSName), str(s.value)))
     ca_ski = ca.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-    cert = (
+    builder = (
         x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kube-apiserver")]))
+        .subject_name(x509.Name(subject))
         .issuer_name(ca.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(hours=1))
-        .not_valid_after(now + dt.timedelta(days=SERVING_DAYS))
+        .not_valid_after(now + dt.timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_key_usage(cert_sign=False), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(x509.SubjectAlternativeName(ordered), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
+        .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
     )
+    if sans is not None:
+        builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
+    cert = builder.add_extension(
+        x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
+    ).sign(ca_key, hashes.SHA256())
     return cert, key
+
+
+def _issue_serving(
+    ca: x509.Certificate, ca_key: ec.EllipticCurvePrivateKey, sans: set[San], now: dt.datetime
+) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+    ordered = sorted(sans, key=lambda s: (isinstance(s, x509.DNSName), str(s.value)))
+    subject = [x509.NameAttribute(NameOID.COMMON_NAME, "kube-apiserver")]
+    return _issue_leaf(
+        ca, ca_key, subject, ExtendedKeyUsageOID.SERVER_AUTH, SERVING_DAYS, now, ordered
+    )
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -281,24 +297,7 @@ def issue_client_certificate(
     """(certificate PEM, key PEM) for `user` in `groups`, signed by the CA in `directory`."""
     now = now or dt.datetime.now(dt.timezone.utc)
     ca, ca_key = _load_or_create_ca(directory / "ca.crt", directory / "ca.key", now)
-    key = ec.generate_private_key(ec.SECP256R1())
     names = [x509.NameAttribute(NameOID.ORGANIZATION_NAME, group) for group in groups]
     names.append(x509.NameAttribute(NameOID.COMMON_NAME, user))
-    ca_ski = ca.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name(names))
-        .issuer_name(ca.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(hours=1))
-        .not_valid_after(now + dt.timedelta(days=days))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(cert_sign=False), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
+    cert, key = _issue_leaf(ca, ca_key, names, ExtendedKeyUsageOID.CLIENT_AUTH, days, now)
     return cert.public_bytes(serialization.Encoding.PEM), _key_pem(key)
