@@ -38,14 +38,6 @@ def rev_from_key(data: bytes) -> int:
     return REVISION.unpack(data)[0]
 
 
-def encode_header(create_revision: int, mod_revision: int, version: int) -> bytes:
-    return HEADER.pack(create_revision, mod_revision, version)
-
-
-def decode_header(data: bytes) -> tuple[int, int, int]:
-    return HEADER.unpack(data)
-
-
 def encode_log(
     kind: int, key: bytes, value: bytes, create_revision: int, version: int, prev_revision: int
 ) -> bytes:

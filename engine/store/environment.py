@@ -101,9 +101,6 @@ class Environment:
             self.env.set_mapsize(new_size)
         return new_size
 
-    def file_size(self) -> int:
-        return os.path.getsize(os.path.join(self.env.path(), "data.mdb"))
-
     def close(self) -> None:
         with self._gate.exclusive():
             self.env.close()

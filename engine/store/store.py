@@ -60,10 +60,6 @@ class Store:
         return self._writer.compact_revision
 
     @property
-    def file_size(self) -> int:
-        return self._env.file_size()
-
-    @property
     def map_size(self) -> int:
         return self._env.map_size
 
@@ -198,10 +194,6 @@ class Store:
     def notify_progress(self) -> None:
         """A PROGRESS event to every open watch (the API turns it into bookmarks)."""
         self._hub.progress()
-
-    @property
-    def watch_count(self) -> int:
-        return self._hub.count
 
     # -- maintenance --------------------------------------------------------------------
 

@@ -299,11 +299,6 @@ class WatchHub:
             waiters = [w for w in (watch._end(reason) for watch in watches) if w]
         _wake(waiters)
 
-    @property
-    def count(self) -> int:
-        with self.lock:
-            return sum(len(group) for group in self._by_prefix.values()) + len(self._unsynced)
-
 
 def _resolve(futures: list[asyncio.Future[None]]) -> None:
     for future in futures:
