@@ -4,8 +4,10 @@
     DATA/pki/        CA, serving certificate, admin token, ServiceAccount key (engine.api.pki)
     DATA/store/      the LMDB store
     DATA/kubeconfig  the admin kubeconfig (unless another path is given)
+    DATA/seeded      present once the cluster folder's manifests were created
 
-Start order: lock → listening socket → PKI → store → API server → kubeconfig.
+Start order: cluster folder → lock → listening socket → PKI → store → API server → seed
+(first start only) → kubeconfig.
 Stop runs backwards: the API server stops accepting and drains, the store closes,
 the lock goes.
 """
@@ -23,7 +25,9 @@ from typing import IO, TYPE_CHECKING
 from engine.api import App, build_app
 from engine.api.pki import PKI, PKIError, ensure_pki
 from engine.api.rest import APIServer, install
+from engine.api.rest.mount import run_sync
 from engine.api.server import HTTPServer, ServeError, TLSFiles, bind_socket, create_server
+from engine.cluster_folder import ClusterFolder, ClusterFolderError, seed
 from engine.kubeconfig import KubeconfigError, build_kubeconfig, server_url, write_kubeconfig
 from engine.tuning import tune_process
 
@@ -59,7 +63,9 @@ class Cluster:
         server_backend: str = "uvicorn",
     ) -> None:
         self.data_dir = data_dir.expanduser().absolute()
-        self.cluster_dir = cluster_dir  # cluster folders (nodes, manifests) come later
+        self.cluster_dir = cluster_dir
+        self.folder: ClusterFolder | None = None
+        self.seed_problems: list[str] = []
         self.host = host
         self.requested_port = port
         self.kubeconfig_path = (kubeconfig or self.data_dir / "kubeconfig").expanduser().absolute()
@@ -94,6 +100,11 @@ class Cluster:
         from engine.store import Store, StoreError  # lmdb is only needed once we boot
 
         try:
+            if self.cluster_dir is not None:
+                self.folder = ClusterFolder.load(self.cluster_dir)
+        except ClusterFolderError as exc:
+            raise ClusterError(str(exc)) from None
+        try:
             self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             self._take_lock()
             self._sock = bind_socket(self.host, self.requested_port)  # fail fast, touch nothing
@@ -124,6 +135,7 @@ class Cluster:
         except ServeError as exc:
             raise ClusterError(str(exc)) from None
 
+        self._seed()
         scheme = "http" if self.insecure_http else "https"
         self.url = server_url(scheme, self.host, self.server.port)
         ca_pem = None if tls is None else self.pki.ca_pem
@@ -134,6 +146,14 @@ class Cluster:
         except KubeconfigError as exc:
             raise ClusterError(str(exc)) from None
         log.info("serving %s (data in %s)", self.url, self.data_dir)
+
+    def _seed(self) -> None:
+        """Create the cluster folder's manifests, once, in a new data directory."""
+        marker = self.data_dir / "seeded"
+        if self.folder is None or marker.exists():
+            return
+        self.seed_problems = run_sync(seed(self.api.local_client(), self.folder))
+        marker.write_text(f"{self.folder.path}\n")
 
     def stop(self) -> None:
         """Stop accepting, drain, close the store, release the data directory. Idempotent."""
