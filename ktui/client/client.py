@@ -3,8 +3,9 @@ proxy, error mapping to typed exceptions, discovery, and the per-resource interf
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,12 @@ from .kubeconfig import load_kubeconfig
 from .logs import stream_all_containers, stream_logs
 from .portforward import PortForwardSession, forward, port_forward
 from .resource import ResourceClient
+from .transport import use_asyncio_streams
 
 JSON = "application/json"
 DEFAULT_TIMEOUT = 30.0
 USER_AGENT = "ktui/0.1"
+Trace = Callable[[str, dict[str, Any]], Awaitable[None]]  # httpcore's trace extension
 __all__ = ["Client", "ExecSession", "PortForwardSession", "connect", "load_config"]
 
 
@@ -61,6 +64,8 @@ class Client:
             )
         except ImportError as error:  # socks5:// without the socksio extra
             raise KubeconfigError(f"proxy-url {config.proxy_url}: {error}") from error
+        if transport is None:
+            use_asyncio_streams(self.http)
         self.discovery = Discovery(self)
 
     async def _sni(self, request: httpx.Request) -> None:
@@ -95,6 +100,7 @@ class Client:
         content_type: str = JSON,
         accept: str | None = None,
         timeout: float | None = None,
+        trace: Trace | None = None,
     ) -> httpx.Response:
         """One request; raises the typed ApiError for any answer >= 400."""
         headers = {}
@@ -104,7 +110,9 @@ class Client:
             headers["Content-Type"] = content_type
         if accept:
             headers["Accept"] = accept
-        extra = {"timeout": timeout} if timeout is not None else {}
+        extra: dict[str, Any] = {"timeout": timeout} if timeout is not None else {}
+        if trace is not None:
+            extra["extensions"] = {"trace": trace}
         try:
             response = await self.http.request(
                 method, path, params=_params(params), content=content, headers=headers, **extra
@@ -114,6 +122,28 @@ class Client:
         if response.status_code >= 400:
             raise api_error(response.status_code, response.content)
         return response
+
+    async def prefetch(
+        self, method: str, path: str, **kwargs: Any
+    ) -> asyncio.Future[httpx.Response]:
+        """Start `request(...)` and return once it is on the wire (or done): the server
+        works on it while the caller does something else, then awaits the future."""
+        sent = asyncio.Event()
+
+        async def trace(name: str, info: dict[str, Any]) -> None:
+            if name.endswith(".send_request_body.complete"):
+                sent.set()
+
+        future = asyncio.ensure_future(self.request(method, path, trace=trace, **kwargs))
+        waiter = asyncio.ensure_future(sent.wait())
+        try:
+            await asyncio.wait((future, waiter), return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:
+            future.cancel()
+            raise
+        finally:
+            waiter.cancel()
+        return future
 
     async def json(self, method: str, path: str, **kwargs: Any) -> Any:
         response = await self.request(method, path, **kwargs)

@@ -14,7 +14,16 @@ from typing import Any
 
 import orjson
 
-from .indexer import Indexer, IndexFunc, object_key
+from .indexer import Entry, Indexer, IndexFunc, object_key
+from .pages import (
+    CUT_MARK,
+    NotSplit,
+    cut_managed_fields,
+    elements,
+    paused_gc,
+    split_list,
+    unmark,
+)
 from .reflector import Reflector, StateCallback, WatchState
 from .resource import PAGE_SIZE, ResourceClient
 from .watch import ADDED, DELETED, MODIFIED, WatchEvent
@@ -174,38 +183,114 @@ class Informer:
             type = merged
         self._pending[key] = Notification(type, key, raw)
 
-    def replace(self, items: list[dict[str, Any]], resource_version: str) -> None:
-        """A full list: add and update what changed, delete what disappeared."""
-        store = self.store
-        seen: set[str] = set()
+    def decode_page(self, body: bytes, table: bool = False) -> tuple[dict[str, Any], list[Any]]:
+        """One LIST page: the document without its items, and the items ready to store
+        (the Reflector's list path; see pages.py for why it looks like this)."""
+        field = "rows" if table else "items"
         transform = self._transform
-        for obj in items:
-            key = object_key(obj)
+        with paused_gc():
+            if transform is None or transform is strip_managed_fields:
+                cut, cuts = body, 0
+                if transform is not None and not table:
+                    cut, cuts = cut_managed_fields(body)
+                split = split_list(cut, field)
+                if split is not None:
+                    page, spans = split
+                    try:
+                        return page, self._entries(spans, cuts)
+                    except NotSplit:
+                        pass
+            return self._decode_whole(body, field, table)
+
+    def _entries(self, spans: list[bytes], cuts: int) -> list[tuple[str, Entry]]:
+        """Each item decoded from its own bytes and stored as those bytes (without the
+        managedFields mark): nothing encoded again."""
+        keyed = self.store.keyed_entry
+        strip = self._transform is strip_managed_fields
+        out = []
+        marks = 0
+        for span, obj in elements(spans):
+            if not isinstance(obj, dict):
+                raise NotSplit
+            raw: bytes | None = span
+            meta = obj.get("metadata") if strip else None
+            if meta and "managedFields" in meta:
+                if meta.pop("managedFields") == CUT_MARK:
+                    marks += 1
+                    raw = unmark(span)
+                else:
+                    raw = None  # left whole by the cut: encode the object without it
+            out.append(keyed(obj, raw))
+        if marks != cuts:
+            raise NotSplit  # a mark outside items' metadata: the cut changed an object
+        return out
+
+    def _decode_whole(
+        self, body: bytes, field: str, table: bool
+    ) -> tuple[dict[str, Any], list[Any]]:
+        cuts = 0
+        if self._transform is strip_managed_fields and not table:
+            cut, cuts = cut_managed_fields(body)
+        page = orjson.loads(cut if cuts else body)
+        items = page.pop(field, None) or []
+        if cuts and _cut_count(items) != cuts:
+            # A managedFields key outside items' metadata (a CRD's own field): the cut
+            # changed an object, so decode the bytes as they came.
+            page = orjson.loads(body)
+            items = page.pop(field, None) or []
+        prepare = self._prepare
+        prepared = [prepare(obj) for obj in items]
+        # Free the decoded trees before the collector is back: it would walk them all.
+        del items
+        return page, prepared
+
+    def _prepare(self, obj: dict[str, Any]) -> tuple[str, Entry]:
+        transform = self._transform
+        if transform is strip_managed_fields:
+            meta = obj.get("metadata")
+            if meta and "managedFields" in meta:
+                del meta["managedFields"]
+        elif transform is not None:
+            obj = transform(obj)
+        return self.store.keyed_entry(obj)
+
+    def replace(self, items: list[Any], resource_version: str) -> None:
+        """A full list (objects, or what `decode_page` made of them): add and update what
+        changed, delete what disappeared."""
+        store = self.store
+        notify = self._notify
+        pairs = [self._prepare(item) if isinstance(item, dict) else item for item in items]
+        if not len(store):  # the first list
+            store.load(pairs)
+            for key, entry in pairs:
+                notify(ADDED, key, entry.raw)
+            self._signal()
+            return
+        seen: set[str] = set()
+        for key, entry in pairs:
             seen.add(key)
-            rv = _rv(obj)
-            if rv and store.rv(key) == rv:
+            if entry.rv and store.rv(key) == entry.rv:
                 continue
-            old = store.put(key, transform(obj) if transform else obj, rv)
-            self._notify(MODIFIED if old is not None else ADDED, key, store.raw(key) or b"")
+            old = store.insert(key, entry)
+            notify(MODIFIED if old is not None else ADDED, key, entry.raw)
         for key in [k for k in store if k not in seen]:
             raw = store.delete(key)
             if raw is not None:
-                self._notify(DELETED, key, raw)
+                notify(DELETED, key, raw)
         self._signal()
 
     def apply(self, events: list[WatchEvent]) -> None:
         store = self.store
         for event in events:
             obj = event.object
-            key = object_key(obj)
             if event.type == DELETED:
+                key = object_key(obj)
                 raw = store.delete(key)
                 self._notify(DELETED, key, raw if raw is not None else orjson.dumps(obj))
             else:
-                if self._transform is not None:
-                    obj = self._transform(obj)
-                old = store.put(key, obj, _rv(obj))
-                self._notify(MODIFIED if old is not None else ADDED, key, store.raw(key) or b"")
+                key, entry = self._prepare(obj)
+                old = store.insert(key, entry)
+                self._notify(MODIFIED if old is not None else ADDED, key, entry.raw)
         self._signal()
 
     def _signal(self) -> None:
@@ -215,6 +300,11 @@ class Informer:
                 self._on_change()
 
 
-def _rv(obj: dict[str, Any]) -> str:
-    meta = obj.get("metadata") or (obj.get("object") or {}).get("metadata") or {}
-    return meta.get("resourceVersion") or ""
+def _cut_count(items: list[dict[str, Any]]) -> int:
+    """How many items' metadata hold the mark `cut_managed_fields` leaves."""
+    found = 0
+    for obj in items:
+        meta = obj.get("metadata")
+        if meta and meta.get("managedFields") == CUT_MARK:
+            found += 1
+    return found

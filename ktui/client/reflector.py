@@ -10,6 +10,7 @@ UI can say "reconnecting…" instead of silently showing stale data.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import logging
 import random
@@ -20,6 +21,7 @@ from typing import Any, Protocol
 import orjson
 
 from .errors import ApiError, ClientError, Gone
+from .pages import paused_gc
 from .resource import PAGE_SIZE, ResourceClient
 from .watch import BOOKMARK, ERROR, WatchEvent
 
@@ -39,8 +41,18 @@ StateCallback = Callable[[WatchState, str], None]
 
 
 class ReflectorSink(Protocol):
-    def replace(self, items: list[dict[str, Any]], resource_version: str) -> None: ...
+    """Where a Reflector delivers. A sink may also have `decode_page(body, table)`,
+    answering (the page without its items, the items in the form its `replace` takes):
+    the Informer's makes them cache entries as each page arrives."""
+
+    def replace(self, items: list[Any], resource_version: str) -> None: ...
     def apply(self, events: list[WatchEvent]) -> None: ...
+
+
+def decode_page(body: bytes, table: bool = False) -> tuple[dict[str, Any], list[Any]]:
+    with paused_gc():
+        page = orjson.loads(body)
+    return page, page.pop("rows" if table else "items", None) or []
 
 
 @dataclass
@@ -132,15 +144,17 @@ class Reflector:
     async def _list(self, reason: str) -> None:
         if self.lists == 0:
             self._set(WatchState.LISTING)
-        items: list[dict[str, Any]] = []
+        decode = getattr(self.sink, "decode_page", decode_page)
+        items: list[Any] = []
         rv = ""
-        async for page in self.resource.pages(**self.scope, limit=self.page_size, table=self.table):
-            if self.table:
-                self.columns = page.get("columnDefinitions") or self.columns
-                items.extend(page.get("rows") or [])
-            else:
-                items.extend(page.get("items") or [])
-            rv = rv or (page.get("metadata") or {}).get("resourceVersion") or ""
+        pages = self.resource.raw_pages(**self.scope, limit=self.page_size, table=self.table)
+        async with contextlib.aclosing(pages):
+            async for body in pages:
+                page, batch = decode(body, self.table)
+                if self.table:
+                    self.columns = page.get("columnDefinitions") or self.columns
+                items.extend(batch)
+                rv = rv or (page.get("metadata") or {}).get("resourceVersion") or ""
         self.sink.replace(items, rv)
         self.resource_version = rv
         self.lists += 1

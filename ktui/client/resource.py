@@ -3,14 +3,18 @@ delete, watch and Table views. Works for every kind discovery knows, CRDs includ
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+import httpx
 import orjson
 
 from .discovery import APIResource
+from .pages import paused_gc, peek_list_metadata
 from .tables import ACCEPT_TABLE, Table, TableRow
 from .watch import WatchEvent, watch_batches
 
@@ -94,7 +98,7 @@ class ResourceClient:
             "limit": kw.get("limit"),
         }
 
-    async def pages(
+    async def raw_pages(
         self,
         namespace: str | None = None,
         *,
@@ -104,8 +108,10 @@ class ResourceClient:
         limit: int = PAGE_SIZE,
         resource_version: str | None = None,
         table: bool = False,
-    ) -> AsyncIterator[dict[str, Any]]:
-        """Each raw page (a List or Table document), following `continue` to the end."""
+    ) -> AsyncIterator[bytes]:
+        """Each page's body (a List or Table document), following `continue` to the end.
+        The next page is asked for before this one is handed out (its token read from the
+        page's head), so the server prepares it while the caller decodes this one."""
         path = self.path(None, namespace, all_namespaces=all_namespaces)
         params = self._list_params(
             label_selector=label_selector,
@@ -114,15 +120,38 @@ class ResourceClient:
             resource_version=resource_version,
         )
         accept = ACCEPT_TABLE if table else None
-        while True:
-            response = await self.client.request("GET", path, params=params, accept=accept)
-            page = orjson.loads(response.content)
-            yield page
-            token = (page.get("metadata") or {}).get("continue")
-            if not token:
-                return
-            # The server pins later pages to the first page's revision via the token.
-            params = {**params, "continue": token, "resourceVersion": None}
+        body = (await self.client.request("GET", path, params=params, accept=accept)).content
+        following: asyncio.Future[httpx.Response] | None = None
+        try:
+            while True:
+                meta = peek_list_metadata(body)
+                if meta is None:  # not the usual shape: decode it to find the token
+                    meta = orjson.loads(body).get("metadata") or {}
+                token = meta.get("continue")
+                if not token:
+                    yield body
+                    return
+                # The server pins later pages to the first page's revision via the token.
+                params = {**params, "continue": token, "resourceVersion": None}
+                following = await self.client.prefetch("GET", path, params=params, accept=accept)
+                yield body
+                body = (await following).content
+                following = None
+        finally:
+            if following is not None:  # the caller stopped early
+                following.cancel()
+                if following.done() and not following.cancelled():
+                    following.exception()  # retrieved: no "never retrieved" warning
+
+    async def pages(
+        self, namespace: str | None = None, **kwargs: Any
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Each page decoded; the arguments are those of `raw_pages`."""
+        async with contextlib.aclosing(self.raw_pages(namespace, **kwargs)) as bodies:
+            async for body in bodies:
+                with paused_gc():
+                    page = orjson.loads(body)
+                yield page
 
     async def list(self, namespace: str | None = None, **kwargs: Any) -> ObjectList:
         items: list[dict[str, Any]] = []

@@ -1,5 +1,6 @@
-"""An in-thread engine over TLS (so tests can reach `lab.store` to compact it) and a fresh
-ktui client per test, loaded from the lab's kubeconfig like any user's."""
+"""An in-thread engine over TLS (so tests can reach `lab.store` to compact it; it accepts
+client certificates from its CA, as `ktui serve` does) and a fresh ktui client per test,
+loaded from the lab's kubeconfig like any user's."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class Lab:
     url: str
     token: str
     ca_pem: bytes
+    pki_dir: Path  # its CA signs client certificates (engine.api.pki.issue_client_certificate)
 
     def compact(self) -> int:
         """Drop all history: every resourceVersion older than now becomes 410 Gone."""
@@ -43,13 +45,15 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     store = Store(tmp / "store")
     app = build_app(pki.token, store)
     api = install(app, store)
-    server = create_server(app, bind_socket("127.0.0.1", 0), TLSFiles(pki.cert_file, pki.key_file))
+    # As `ktui serve`: clients may present a certificate signed by the lab's CA.
+    tls = TLSFiles(pki.cert_file, pki.key_file, pki.ca_cert_file)
+    server = create_server(app, bind_socket("127.0.0.1", 0), tls)
     server.start()
     api.bootstrap("127.0.0.1", server.port)
     url = server_url("https", "127.0.0.1", server.port)
     kubeconfig = tmp / "kubeconfig"
     write_kubeconfig(kubeconfig, build_kubeconfig(url, pki.token, pki.ca_pem))
-    yield Lab(store, api, server, kubeconfig, url, pki.token, pki.ca_pem)
+    yield Lab(store, api, server, kubeconfig, url, pki.token, pki.ca_pem, pki.directory)
     server.stop()
     api.close()
     store.close()
