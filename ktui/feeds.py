@@ -1,0 +1,226 @@
+"""Live Table rows of one resource view, delivered to the UI in batches.
+
+A TableFeed runs one Reflector in Table mode per namespace of the view (or one for all
+namespaces): list, then watch, resume, relist on 410, back off on errors. Rows arrive as
+server-printed Table rows — the columns kubectl shows. Nothing is sent to the UI per
+event: changes are gathered and handed over at most every `interval` seconds (the
+measurements in reference/textual-performance.md: per-event delivery costs 3× the CPU).
+
+Several namespaces at once are several reflectors into one feed; each one's relist only
+replaces the rows it owns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ktui.client import Column, Reflector, ResourceClient, TableRow, WatchEvent, WatchState
+
+log = logging.getLogger(__name__)
+
+Change = tuple[str, TableRow]
+
+
+@dataclass
+class FeedBatch:
+    """What the UI applies in one go."""
+
+    columns: list[Column] | None = None  # set when the columns are (re)defined
+    reset: list[TableRow] | None = None  # the whole set of rows, replacing what is shown
+    changes: list[Change] = field(default_factory=list)
+    state: WatchState | None = None  # the latest state of the feed, if it changed
+    reason: str = ""  # why (an error message while reconnecting)
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.columns is not None or self.reset is not None or self.changes or self.state
+        )
+
+
+class _Scope:
+    """The sink of one reflector: the rows of one namespace (or all)."""
+
+    def __init__(self, feed: TableFeed, key: str) -> None:
+        self.feed = feed
+        self.key = key
+        self.rows: dict[str, tuple[str, str]] = {}  # key -> (namespace, name) of what it holds
+
+    def replace(self, items: list[dict[str, Any]], resource_version: str) -> None:
+        self.feed._replace(self, [TableRow.from_dict(item) for item in items])
+
+    def apply(self, events: list[WatchEvent]) -> None:
+        changes = []
+        for event in events:
+            row = TableRow.from_dict(event.object)
+            key = row_key(row)
+            if event.type == "DELETED":
+                self.rows.pop(key, None)
+            else:
+                self.rows[key] = (row.namespace, row.name)
+            changes.append((event.type, row))
+        self.feed._change(changes)
+
+
+def row_key(row: TableRow) -> str:
+    return row.uid or f"{row.namespace}/{row.name}"
+
+
+class TableFeed:
+    """Start with `start()`; `deliver(batch)` is called on the event loop, batched."""
+
+    def __init__(
+        self,
+        resource: ResourceClient,
+        deliver: Callable[[FeedBatch], None],
+        *,
+        namespaces: list[str] | None = None,  # None: all namespaces (cluster-scoped kinds too)
+        label_selector: str = "",
+        field_selector: str = "",
+        interval: float = 0.08,
+    ) -> None:
+        self.resource = resource
+        self.deliver = deliver
+        self.namespaces = namespaces
+        self.label_selector = label_selector or None
+        self.field_selector = field_selector or None
+        self.interval = interval
+        self.columns: list[Column] = []
+        self._pending = FeedBatch()
+        self._initial: dict[str, list[TableRow]] = {}  # scopes listed before the first reset
+        self._reset_done = False
+        self._tasks: list[asyncio.Task[None]] = []
+        self._flusher: asyncio.TimerHandle | None = None
+        self._reflectors: list[Reflector] = []
+        self._states: dict[str, WatchState] = {}
+
+    # -- running ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """List and watch; after `stop()`, resumes where it was (relisting if expired)."""
+        if not self._reflectors:
+            self._reflectors = [self._reflector(key, where) for key, where in self._scopes()]
+        for reflector in self._reflectors:
+            key = reflector.sink.key  # type: ignore[attr-defined]
+            self._tasks.append(asyncio.create_task(reflector.run(), name=f"feed {key}"))
+
+    def _scopes(self) -> list[tuple[str, dict[str, Any]]]:
+        if not self.resource.resource.namespaced:
+            return [("", {})]
+        if self.namespaces is None:
+            return [("", {"all_namespaces": True})]
+        return [(ns, {"namespace": ns}) for ns in self.namespaces]
+
+    def _reflector(self, key: str, where: dict[str, Any]) -> Reflector:
+        return Reflector(
+            self.resource,
+            _Scope(self, key),
+            table=True,
+            label_selector=self.label_selector,
+            field_selector=self.field_selector,
+            on_state=lambda state, reason: self._state(key, state, reason),
+            **where,
+        )
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        if self._flusher is not None:
+            self._flusher.cancel()
+            self._flusher = None
+
+    @property
+    def synced(self) -> bool:
+        return self._reset_done
+
+    # -- from the reflectors ------------------------------------------------------------
+
+    def _columns_from(self, scope: _Scope) -> None:
+        for reflector in self._reflectors:
+            if reflector.sink is scope and reflector.columns and not self.columns:
+                self.columns = [Column.from_dict(c) for c in reflector.columns]
+                self._pending.columns = self.columns
+
+    def _replace(self, scope: _Scope, rows: list[TableRow]) -> None:
+        self._columns_from(scope)
+        held = {row_key(row): (row.namespace, row.name) for row in rows}
+        if not self._reset_done:
+            # The first complete view appears at once, with every scope listed.
+            self._initial[scope.key] = rows
+            scope.rows = held
+            if len(self._initial) == len(self._reflectors):
+                self._pending.reset = [row for part in self._initial.values() for row in part]
+                self._pending.changes.clear()
+                self._initial.clear()
+                self._reset_done = True
+                self._flush_now()
+            return
+        # A relist: rows that vanished meanwhile are deleted, the rest upserted.
+        gone = [(key, where) for key, where in scope.rows.items() if key not in held]
+        scope.rows = held
+        changes: list[Change] = [
+            ("DELETED", TableRow([], {"metadata": _metadata_of(key, *where)}))
+            for key, where in gone
+        ]
+        changes.extend(("MODIFIED", row) for row in rows)
+        self._change(changes)
+
+    def _change(self, changes: list[Change]) -> None:
+        if not self._reset_done:
+            return  # folded into the first reset by the relist that completes it
+        self._pending.changes.extend(changes)
+        self._schedule()
+
+    def _state(self, key: str, state: WatchState, reason: str) -> None:
+        self._states[key] = state
+        worst = _worst(self._states.values())
+        self._pending.state, self._pending.reason = worst, reason
+        self._schedule()
+
+    # -- delivery -----------------------------------------------------------------------
+
+    def _schedule(self) -> None:
+        if self._flusher is None:
+            loop = asyncio.get_running_loop()
+            self._flusher = loop.call_later(self.interval, self._flush_now)
+
+    def _flush_now(self) -> None:
+        if self._flusher is not None:
+            self._flusher.cancel()
+            self._flusher = None
+        batch, self._pending = self._pending, FeedBatch()
+        if batch:
+            try:
+                self.deliver(batch)
+            except Exception:  # a UI bug must not kill the feed
+                log.exception("delivering a feed batch failed")
+
+
+_ORDER = [
+    WatchState.RECONNECTING,
+    WatchState.RELISTING,
+    WatchState.LISTING,
+    WatchState.SYNCED,
+    WatchState.WATCHING,
+    WatchState.STOPPED,
+]
+
+
+def _worst(states: Any) -> WatchState:
+    return min(states, key=_ORDER.index)
+
+
+def _metadata_of(key: str, namespace: str, name: str) -> dict[str, str]:
+    """Enough metadata to find the row (by uid, or namespace/name for rows without one)."""
+    metadata = {"namespace": namespace, "name": name}
+    if key != f"{namespace}/{name}":
+        metadata["uid"] = key
+    return metadata
