@@ -1,6 +1,7 @@
 """The `ktui` command line (contract: DESIGN.md, "The command line").
 
-    ktui                      the TUI on the embedded lab (not built yet: serves headless)
+    ktui [--cluster DIR]      the TUI on the embedded lab (sample_clusters/lab by default)
+    ktui --context NAME       the TUI on a cluster of your kubeconfig
     ktui serve [options]      the engine alone, headless
 
 This is the one place ktui/ boots the engine (DESIGN: ktui never imports engine otherwise).
@@ -19,11 +20,6 @@ from pathlib import Path
 from types import FrameType
 
 log = logging.getLogger(__name__)
-
-TUI_NOTICE = (
-    "ktui: the terminal UI is not built yet; "
-    "starting the headless lab engine instead (same as `ktui serve`)."
-)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,21 +99,51 @@ def _port(text: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    _configure_logging(args.verbose)
     if args.command is None:
-        if args.context or args.read_kubeconfig:
-            print(
-                "ktui: error: the terminal UI is not built yet, so --context/--kubeconfig "
-                "(a cluster from a kubeconfig) cannot be used; `ktui serve` runs the lab engine.",
-                file=sys.stderr,
-            )
-            return 2
-        print(TUI_NOTICE, file=sys.stderr, flush=True)
-    elif args.context or args.read_kubeconfig:
+        return run_tui(args)
+    _configure_logging(args.verbose)
+    if args.context or args.read_kubeconfig:
         parser.error(
             "--context/--kubeconfig before the command are TUI options; use `ktui serve --kubeconfig FILE`"
         )
     return serve(args)
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    """The app on the embedded lab, or on a kubeconfig context; 0 on a clean exit."""
+    from ktui.tui import TuiError, run
+
+    log_file = _log_to_file(args.verbose)
+    try:
+        return run(
+            cluster_dir=getattr(args, "cluster", None),
+            data_dir=getattr(args, "data", None),
+            context=args.context,
+            kubeconfig=args.read_kubeconfig,
+            readonly=args.readonly,
+        )
+    except TuiError as exc:
+        print(f"ktui: error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        log.exception("ktui failed")
+        print(f"ktui: error: {exc} (details in {log_file})", file=sys.stderr)
+        return 1
+
+
+def _log_to_file(verbosity: int) -> Path:
+    """The screen belongs to the app: logs go to $XDG_STATE_HOME/ktui/ktui.log."""
+    base = os.environ.get("XDG_STATE_HOME", "")
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".local" / "state"
+    path = root / "ktui" / "ktui.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    level = logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    logging.basicConfig(
+        level=level,
+        filename=path,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    return path
 
 
 def _configure_logging(verbosity: int) -> None:

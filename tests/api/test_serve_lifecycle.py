@@ -106,17 +106,6 @@ def test_a_second_engine_on_the_same_data_is_refused(fresh: Served, tmp_path: Pa
         assert client.get("/readyz").text == "ok"
 
 
-def test_ktui_without_a_command_says_the_tui_is_missing_and_serves(tmp_path: Path):
-    served = start(["--port", "0", "--data", str(tmp_path / "data")], tmp_path)
-    try:
-        assert "not built yet" in served.stderr
-        assert "headless" in served.stderr
-        with served.client() as client:
-            assert client.get("/readyz").text == "ok"
-    finally:
-        assert served.stop() == 0
-
-
 def test_data_defaults_to_xdg_data_home(tmp_path: Path):
     served = start(["serve", "--port", "0"], tmp_path)
     try:
