@@ -52,19 +52,17 @@ class CurrentState:
         with self._lock:
             return self._items.get(key), self.revision
 
-    def range(self, prefix: str, begin: str, limit: int) -> tuple[list[KeyValue], bool, int]:
+    def range(self, prefix: str, begin: str, limit: int) -> tuple[list[KeyValue], int, int]:
+        """(items, how many keys of the prefix follow them, revision)."""
         with self._lock:
             keys = self._keys
             first = keys.bisect_left(begin)
             bound = prefix_end(prefix)
-            end = len(keys) if bound is None else keys.bisect_left(bound)
-            more = False
-            if limit and end - first > limit:
-                end = first + limit
-                more = True
+            last = len(keys) if bound is None else keys.bisect_left(bound)
+            end = first + limit if limit and last - first > limit else last
             items = self._items
             found = [items[key] for key in keys.islice(first, end)]
-            return found, more, self.revision
+            return found, last - end, self.revision
 
     def __len__(self) -> int:
         return len(self._items)

@@ -78,9 +78,9 @@ def range_(
 ) -> RangeResult:
     begin = start if start is not None and start > prefix else prefix
     if revision is None or revision == current.revision:
-        items, more, at = current.range(prefix, begin, limit)
+        items, remaining, at = current.range(prefix, begin, limit)
         if revision is None or revision == at:
-            return RangeResult(items, at, more)
+            return RangeResult(items, at, remaining > 0, remaining)
     with env.reading() as txn:
         _check_past_revision(txn, env, revision)
         items, more = _range_past(txn, env, prefix.encode(), begin.encode(), limit, revision)

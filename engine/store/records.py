@@ -55,3 +55,4 @@ class RangeResult(NamedTuple):
     items: list[KeyValue]
     revision: int
     more: bool
+    remaining: int | None = None  # keys after the page, when known (current-state reads)

@@ -137,9 +137,11 @@ def _scan(
     if filt.empty:
         result = store.range(prefix, start, limit, revision)
         token = ""
+        remaining = None
         if result.more and result.items:
             token = encode_continue(result.revision, result.items[-1].key[len(prefix) :] + "\x00")
-        return Page(result.items, None, result.revision, token)
+            remaining = result.remaining  # as kube-apiserver: unfiltered lists only
+        return Page(result.items, None, result.revision, token, remaining)
     items: list[KeyValue] = []
     objects: list[Obj] = []
     cursor = start

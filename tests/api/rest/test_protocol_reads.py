@@ -61,6 +61,15 @@ def test_paginated_list_is_a_consistent_snapshot(http: httpx.Client):
         )
     first = http.get("/api/v1/namespaces/paging/configmaps", params={"limit": 2}).json()
     token = first["metadata"]["continue"]
+    # As kube-apiserver: how many are left, so a client can count a kind with limit=1.
+    assert first["metadata"]["remainingItemCount"] == 3
+    one = http.get("/api/v1/namespaces/paging/configmaps", params={"limit": 1}).json()
+    assert one["metadata"]["remainingItemCount"] == 4
+    selected = http.get(
+        "/api/v1/namespaces/paging/configmaps",
+        params={"limit": 1, "fieldSelector": "metadata.namespace=paging"},
+    ).json()
+    assert "remainingItemCount" not in selected["metadata"]  # unknown when filtered
     decoded = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
     assert decoded == {
         "v": "meta.k8s.io/v1",
@@ -78,6 +87,27 @@ def test_paginated_list_is_a_consistent_snapshot(http: httpx.Client):
         names += [i["metadata"]["name"] for i in page["items"]]
         token = page["metadata"].get("continue")
     assert names == ["cm-0", "cm-1", "cm-2", "cm-3", "cm-4"]
+
+
+def test_a_list_larger_than_a_chunk_streams_with_its_length(http: httpx.Client):
+    """Lists go out in pieces as they are built; the answer is still one JSON document with
+    a Content-Length, the items identical to what GET answers."""
+    create_namespace(http, "big-list")
+    path = "/api/v1/namespaces/big-list/configmaps"
+    for i in range(12):
+        body = {"metadata": {"name": f"cm-{i:02d}"}, "data": {"k": f"{i}" * 200_000}}
+        assert http.post(path, json=body).status_code == 201
+    response = http.get(path)
+    assert response.status_code == 200
+    assert int(response.headers["content-length"]) == len(response.content) > 2_400_000
+    listed = response.json()
+    assert listed["kind"] == "ConfigMapList"
+    assert [i["metadata"]["name"] for i in listed["items"]] == [f"cm-{i:02d}" for i in range(12)]
+    assert listed["items"][7] == {
+        **http.get(f"{path}/cm-07").json(),
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+    }
 
 
 def test_resource_version_semantics(http: httpx.Client, lab: Lab, monkeypatch):
