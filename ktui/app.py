@@ -34,9 +34,16 @@ class KtuiApp(App[int]):
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl_c"),
     ]
 
-    def __init__(self, session: Session, *, problems: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        problems: list[str] | None = None,
+        all_namespaces: bool = False,
+    ) -> None:
         super().__init__()
         self.session = session
+        self.all_namespaces = all_namespaces  # start on pods of every namespace (-A)
         self.problems = list(problems or [])  # startup messages shown once the screen is up
 
     async def on_mount(self) -> None:
@@ -63,7 +70,7 @@ class KtuiApp(App[int]):
                 self.notify(f"cannot reach the cluster: {error}; retrying", severity="error")
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10)
-        state = ViewState(pods, (self.session.namespace,))
+        state = ViewState(pods, None if self.all_namespaces else (self.session.namespace,))
         await self.push_screen(BrowserScreen(self.session, state))
         self._who_am_i()
 

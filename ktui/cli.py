@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--kubeconfig", dest="read_kubeconfig", type=Path, metavar="FILE", help="kubeconfig to read"
     )
     parser.add_argument("--readonly", action="store_true", help="offer no action that changes")
+    parser.add_argument(
+        "-A", "--all-namespaces", action="store_true", help="start on the pods of every namespace"
+    )
     _engine_options(parser, with_cluster=False)
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (-vv: debug)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -121,6 +124,7 @@ def run_tui(args: argparse.Namespace) -> int:
             context=args.context,
             kubeconfig=args.read_kubeconfig,
             readonly=args.readonly,
+            all_namespaces=args.all_namespaces,
         )
     except TuiError as exc:
         print(f"ktui: error: {exc}", file=sys.stderr)

@@ -29,6 +29,7 @@ def run(
     context: str | None = None,
     kubeconfig: Path | None = None,
     readonly: bool = False,
+    all_namespaces: bool = False,
 ) -> int:
     from ktui.app import KtuiApp
     from ktui.lab import EmbeddedLab, LabError
@@ -47,7 +48,7 @@ def run(
     try:
         session = connect_session(kubeconfig, context, readonly or settings.readonly)
         session.config = settings
-        app = KtuiApp(session, problems=problems)
+        app = KtuiApp(session, problems=problems, all_namespaces=all_namespaces)
         app.run()
         return app.return_code or 0
     finally:
