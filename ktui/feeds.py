@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 
 Change = tuple[str, TableRow]
 
+# Table rows are small (cells + metadata): bigger pages than a list of whole objects
+# mean fewer round trips before the first complete view.
+TABLE_PAGE_SIZE = 2000
+
 
 @dataclass
 class FeedBatch:
@@ -82,6 +86,7 @@ class TableFeed:
         label_selector: str = "",
         field_selector: str = "",
         interval: float = 0.08,
+        page_size: int = TABLE_PAGE_SIZE,
     ) -> None:
         self.resource = resource
         self.deliver = deliver
@@ -89,6 +94,7 @@ class TableFeed:
         self.label_selector = label_selector or None
         self.field_selector = field_selector or None
         self.interval = interval
+        self.page_size = page_size
         self.columns: list[Column] = []
         self._pending = FeedBatch()
         self._initial: dict[str, list[TableRow]] = {}  # scopes listed before the first reset
@@ -120,6 +126,7 @@ class TableFeed:
             self.resource,
             _Scope(self, key),
             table=True,
+            page_size=self.page_size,
             label_selector=self.label_selector,
             field_selector=self.field_selector,
             on_state=lambda state, reason: self._state(key, state, reason),

@@ -59,6 +59,7 @@ class BrowserScreen(BrowserActions, Screen):
         self.initial_state = state
         self.recent_namespaces: list[str] = []
         self._tabs = 0
+        self._offer: tuple[object, ...] = ()
         self._remember_namespace(session.namespace)
 
     # -- layout -------------------------------------------------------------------------
@@ -110,15 +111,30 @@ class BrowserScreen(BrowserActions, Screen):
         header.show_view(view.state, view.crumbs, view.table.row_count, view.table.visible_count)
         header.show_feed(view.feed_state, view.feed_reason)
         header.show_favourites(self.favourites)
-        pane = self.query_one(TabbedContent).active_pane
+        tabs = self.query_one(TabbedContent)
+        pane = tabs.active_pane
         if pane is not None:
-            self.query_one(TabbedContent).get_tab(pane).label = view.state.title
-        self.refresh_bindings()
+            tab = tabs.get_tab(pane)
+            if str(tab.label) != view.state.title:
+                tab.label = view.state.title
+        # The footer is rebuilt on refresh_bindings: only when the keys on offer change
+        # (another kind, a row under the cursor or none), not on every batch of rows.
+        offer = (view.state.resource.name, view.state.containers, view.selected is not None)
+        if offer != self._offer:
+            self._offer = offer
+            self.refresh_bindings()
 
     @on(ResourceView.Changed)
     def _view_changed(self, event: ResourceView.Changed) -> None:
         if event.view is self.view:
             self.refresh_header()
+
+    @on(ResourceTable.CursorMoved)
+    def _cursor_moved(self, event: ResourceTable.CursorMoved) -> None:
+        offer = (self.state.resource.name, self.state.containers, event.row is not None)
+        if offer != self._offer:
+            self._offer = offer
+            self.refresh_bindings()
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
