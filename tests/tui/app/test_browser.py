@@ -216,3 +216,75 @@ async def test_forbidden_is_a_message_not_a_crash(
             await until(pilot, lambda: "forbidden" in screen.view.message.lower())
             assert "cannot list resource" in screen.view.message
             assert screen.view.table.row_count == 0
+
+
+async def test_palette_finds_a_kind(session: Session, client: Client, namespace: str) -> None:
+    await _make(client, namespace, deployment("pal"))
+    async with KtuiApp(session).run_test(size=(120, 30)) as pilot:
+        screen = await browser(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "CommandPalette")
+        await pilot.press(*"Show Deployment (deployments.apps)")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.state.resource.kind == "Deployment")
+        await until(pilot, lambda: names(screen) == ["pal"])
+
+
+async def test_logs_events_and_xray_open_from_the_browser(
+    session: Session, client: Client, namespace: str
+) -> None:
+    await _make(client, namespace, pod("talker"))
+    async with KtuiApp(session).run_test(size=(120, 30)) as pilot:
+        screen = await browser(pilot)
+        await until(pilot, lambda: names(screen) == ["talker"])
+        await pilot.press("l")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "LogsScreen")
+        # No kubelet serves this pod: the server's answer is a message, not a crash.
+        await until(pilot, lambda: any("host" in n.message for n in pilot.app._notifications))
+        await pilot.press("escape")
+        await until(pilot, lambda: pilot.app.screen is screen)
+        await command(pilot, "events")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "EventsScreen")
+        await pilot.press("escape")
+        await until(pilot, lambda: pilot.app.screen is screen)
+        await command(pilot, "xray deploy")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "XrayScreen")
+
+
+async def test_an_event_jumps_to_its_object(
+    session: Session, client: Client, namespace: str
+) -> None:
+    await _make(client, namespace, pod("noisy"))
+    events = await client.resource("events")
+    await events.create(
+        {
+            "metadata": {"name": "noisy.1"},
+            "involvedObject": {
+                "kind": "Pod",
+                "name": "noisy",
+                "namespace": namespace,
+                "apiVersion": "v1",
+            },
+            "reason": "BackOff",
+            "message": "Back-off restarting failed container",
+            "type": "Warning",
+            "count": 3,
+            "lastTimestamp": "2026-01-01T00:00:00Z",
+        },
+        namespace,
+    )
+    async with KtuiApp(session).run_test(size=(140, 30)) as pilot:
+        screen = await browser(pilot)
+        await command(pilot, "cm")
+        await until(pilot, lambda: screen.state.resource.kind == "ConfigMap")
+        await command(pilot, "events")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "EventsScreen")
+        events_screen = pilot.app.screen
+        await until(pilot, lambda: events_screen.query("ResourceTable").first().row_count == 1)
+        await pilot.press("enter")
+        await until(pilot, lambda: pilot.app.screen is screen)
+        await until(pilot, lambda: screen.state.resource.kind == "Pod")
+        await until(pilot, lambda: names(screen) == ["noisy"])
+        await pilot.press("escape")  # back to where we were
+        await until(pilot, lambda: screen.state.resource.kind == "ConfigMap")
