@@ -85,10 +85,11 @@ def shown(table: ResourceTable) -> list[str]:
 
 
 async def settle(pilot, screen: EventsScreen, until) -> None:
-    for _ in range(200):
+    """Until `until()` holds, for up to 15 s of the app running (a busy machine is slow)."""
+    for _ in range(300):
         if until():
             return
-        await pilot.pause()
+        await pilot.pause(0.05)
     raise AssertionError(f"never reached; shown: {shown(screen.query_one(ResourceTable))}")
 
 
