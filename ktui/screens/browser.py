@@ -389,11 +389,12 @@ class BrowserScreen(BrowserActions, Screen):
 
     def action_sort_next(self, step: int) -> None:
         table = self.view.table
-        names = [c.name for c in table.columns]
+        names = [c.name for c in table.columns if table.wide or c.priority == 0]
         if not names:
             return
-        current = table.sort_column
-        index = names.index(current) if current in names else -step
+        lowered = [name.lower() for name in names]
+        current = (table.sort_column or "").lower()
+        index = lowered.index(current) if current in lowered else -step
         table.sort_by(names[(index + step) % len(names)], reverse=False)
         self.refresh_header()
 

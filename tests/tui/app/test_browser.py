@@ -288,3 +288,50 @@ async def test_an_event_jumps_to_its_object(
         await until(pilot, lambda: names(screen) == ["noisy"])
         await pilot.press("escape")  # back to where we were
         await until(pilot, lambda: screen.state.resource.kind == "ConfigMap")
+
+
+async def test_marked_rows_are_deleted_together_after_one_question(
+    session: Session, client: Client, namespace: str
+) -> None:
+    await _make(client, namespace, pod("m-1"), pod("m-2"), pod("m-3"))
+    async with KtuiApp(session).run_test(size=(120, 30)) as pilot:
+        screen = await browser(pilot)
+        await until(pilot, lambda: screen.view.table.row_count == 3)
+        await pilot.press("N")  # by name: m-1, m-2, m-3
+        await until(pilot, lambda: names(screen) in (["m-1", "m-2", "m-3"], ["m-3", "m-2", "m-1"]))
+        if names(screen)[0] != "m-1":
+            await pilot.press("N")
+        await until(pilot, lambda: names(screen) == ["m-1", "m-2", "m-3"])
+        await pilot.press("home", "space", "down", "space")
+        assert [row.name for row in screen.view.table.marked_rows] == ["m-1", "m-2"]
+        await pilot.press("ctrl+d")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("y")
+        pods = await client.resource("pods")
+
+        async def left() -> list[str]:
+            return sorted(p["metadata"]["name"] for p in (await pods.list(namespace)).items)
+
+        remaining: list[str] = []
+        for _ in range(100):
+            remaining = await left()
+            if remaining == ["m-3"]:
+                break
+            await pilot.pause(0.05)
+        assert remaining == ["m-3"]
+
+
+async def test_sort_keys_order_and_reverse(
+    session: Session, client: Client, namespace: str
+) -> None:
+    await _make(client, namespace, pod("b"), pod("c"), pod("a"))
+    async with KtuiApp(session).run_test(size=(120, 30)) as pilot:
+        screen = await browser(pilot)
+        await until(pilot, lambda: screen.view.table.row_count == 3)
+        await pilot.press("N")
+        first = names(screen)
+        assert first in (["a", "b", "c"], ["c", "b", "a"])
+        await pilot.press("N")
+        assert names(screen) == list(reversed(first))
+        await pilot.press("greater_than_sign")  # the next column after NAME: READY
+        assert (screen.view.table.sort_column or "").lower() == "ready"
