@@ -25,6 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.store
 	$(BIN)/python -m bench.api
 	$(BIN)/python -m bench.client
+	$(BIN)/python -m bench.tui
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -11,7 +11,9 @@ Sections (each a function `(quick) -> {figure: value}`, run in order; add more t
    DataTable has no filter: it is cleared and refilled per keystroke, as an app would
    have to. With --quick the DataTable 50k filter pieces (over 30 s) are skipped and the
    update flow lasts 3 s instead of 8 s.
-2. e2e (to come): start of the app against an engine serving 10k/50k pods → complete table.
+2. e2e: the whole app in its own process against `ktui serve` holding 10k/50k pods
+   (bench/_tui_e2e.py): spawn → complete first table, filter keys, key → paint while
+   1,000 real pod updates/s flow from the engine, peak RSS.
 3. logs: `bench/_tui_logs.py`'s `run(quick)` when that module exists.
 
 Targets (issue 5): 50,000 pods painted < 1 s; a filter keystroke repainted < 50 ms;
@@ -135,9 +137,12 @@ def table_section(quick: bool) -> dict[str, float]:
 
 
 def e2e_section(quick: bool) -> dict[str, float]:
-    """Start of the app against an engine serving 10k/50k pods → complete first table.
-    Not written yet (the lead adds it): returns no figures."""
-    return {}
+    """The whole app against `ktui serve` holding 10k (and, without --quick, 50k) pods:
+    spawn → complete first table, filter keys, key → paint under 1,000 real updates/s
+    (bench/_tui_e2e.py)."""
+    from bench._tui_e2e import run
+
+    return run(quick, (10_000,) if quick else (10_000, 50_000))
 
 
 def logs_section(quick: bool) -> dict[str, float]:
