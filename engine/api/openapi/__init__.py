@@ -39,6 +39,7 @@ tools/gen_openapi.py for their source.
 from __future__ import annotations
 
 from engine.api.openapi.crd import custom_resource_schemas
+from engine.api.openapi.decoding import decoding_error
 from engine.api.openapi.document import (
     closure,
     document_hash,
@@ -85,6 +86,7 @@ __all__ = [
     "builtin_schemas",
     "closure",
     "custom_resource_schemas",
+    "decoding_error",
     "document_hash",
     "duplicate_fields",
     "group_version_document",

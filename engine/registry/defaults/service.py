@@ -20,7 +20,8 @@ def default_service(obj: Obj) -> None:
             client = config.setdefault("clientIP", {})
             if isinstance(client, dict):
                 client.setdefault("timeoutSeconds", 10800)
-    for port in spec.get("ports") or ():
+    ports = spec.get("ports")
+    for port in ports if isinstance(ports, list) else ():  # a wrong type is validation's
         if not isinstance(port, dict):
             continue
         port.setdefault("protocol", "TCP")

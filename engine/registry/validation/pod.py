@@ -75,7 +75,11 @@ def _validate_container(c: Any, path: str, names: set[str]) -> list[FieldError]:
     policy = c.get("imagePullPolicy")
     if policy is not None and policy not in PULL_POLICIES:
         errs.append(not_supported(f"{path}.imagePullPolicy", policy, PULL_POLICIES))
-    for i, port in enumerate(c.get("ports") or ()):
+    ports = c.get("ports") or ()
+    if not isinstance(ports, list | tuple):
+        errs.append(invalid(f"{path}.ports", ports, "must be a list"))
+        ports = ()
+    for i, port in enumerate(ports):
         ppath = f"{path}.ports[{i}]"
         if not isinstance(port, dict):
             errs.append(invalid(ppath, port, "must be an object"))
@@ -92,7 +96,11 @@ def _validate_container(c: Any, path: str, names: set[str]) -> list[FieldError]:
         pname = port.get("name")
         if pname:
             errs.extend(invalid(f"{ppath}.name", pname, m) for m in port_name_errors(str(pname)))
-    for i, env in enumerate(c.get("env") or ()):
+    env_vars = c.get("env") or ()
+    if not isinstance(env_vars, list | tuple):
+        errs.append(invalid(f"{path}.env", env_vars, "must be a list"))
+        env_vars = ()
+    for i, env in enumerate(env_vars):
         if not isinstance(env, dict) or not env.get("name"):
             errs.append(required(f"{path}.env[{i}].name", ""))
     return errs
