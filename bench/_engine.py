@@ -7,6 +7,8 @@ a fixed body (the HTTP ceiling). Prints one JSON line {"port", "ref_port", "kube
 
     ref-body N   the reference app answers N bytes from now on
     busy on|off  start/stop a CPU-busy pure-Python thread in this process
+    gc           answer one JSON line instead of "ok": the garbage collections so far,
+                 per generation [count, total ms, longest ms] (the pauses every thread took)
     quit         stop everything (so does the end of stdin)
 
 The busy thread is what a control plane is during a burst (reference/http-stack.md, the
@@ -16,11 +18,13 @@ GIL section). It exists for the benchmark only; nothing of it is in engine/.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +82,27 @@ class BusyThread:
             total &= 0xFFFF
 
 
+class GCPauses:
+    """Every garbage collection of the process, timed (gc.callbacks)."""
+
+    def __init__(self) -> None:
+        self.pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self._started = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses[info["generation"]].append(time.perf_counter() - self._started)
+
+    def summary(self) -> dict[str, list[float]]:
+        return {
+            f"gen{g}": [len(p), round(sum(p) * 1e3, 1), round(max(p, default=0.0) * 1e3, 1)]
+            for g, p in self.pauses.items()
+        }
+
+
 def server_factory(backend: str) -> Any:
     """`create_server` for the chosen backend (granian lives in bench/, not engine/)."""
     if backend == "uvicorn":
@@ -102,6 +127,7 @@ def main() -> None:
     engine.cluster.create_server = factory  # type: ignore[attr-defined]
     cluster = Cluster(args.data, port=0)
     cluster.start()
+    pauses = GCPauses()
     assert cluster.pki is not None
     reference = ReferenceApp()
     tls = TLSFiles(cluster.pki.cert_file, cluster.pki.key_file)
@@ -116,18 +142,21 @@ def main() -> None:
             "pid": os.getpid(),
         }
         print(json.dumps(info), flush=True)
-        serve_commands(reference, busy)
+        serve_commands(reference, busy, pauses)
     finally:
         busy.stop()
         ref_server.stop()
         cluster.stop()
 
 
-def serve_commands(reference: ReferenceApp, busy: BusyThread) -> None:
+def serve_commands(reference: ReferenceApp, busy: BusyThread, pauses: GCPauses) -> None:
     for line in sys.stdin:
         words = line.split()
         if not words or words[0] == "quit":
             break
+        if words[0] == "gc":
+            print(json.dumps(pauses.summary()), flush=True)
+            continue
         if words[0] == "ref-body":
             reference.set_size(int(words[1]))
         elif words[:2] == ["busy", "on"]:

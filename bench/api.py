@@ -15,6 +15,8 @@ authenticates with the admin token of the kubeconfig the engine wrote.
    earlier of the write's response and the event's first delivery to any stream.
 4. GET at 16 clients while a CPU-busy pure-Python thread runs inside the engine process.
 
+`--only list,watch` runs some phases only (the fill comes with get, list and busy);
+`--spy DIR` records py-spy profiles of the engine per phase (py-spy is not a dependency).
 See docs/performance.md ("API server"). The last line is `RESULT subject=api ...`.
 """
 
@@ -23,10 +25,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import datetime
 import json
 import os
 import shutil
+import signal
 import socket
 import ssl
 import statistics
@@ -61,6 +65,9 @@ TARGET_WATCH_P99_MS = 100.0
 TARGET_BUSY_GET_P99_MS = 50.0
 
 
+PHASES = ("create", "get", "list", "busy", "watch")
+
+
 @dataclass
 class Config:
     seconds: float
@@ -68,6 +75,8 @@ class Config:
     watch_events: int
     watch_interval: float
     server: str
+    phases: tuple[str, ...] = PHASES
+    spy: str | None = None  # a folder: py-spy profiles of the engine per phase (measurement)
 
 
 # --------------------------------------------------------------------------- objects
@@ -298,6 +307,13 @@ class Engine:
         if self.proc.stdout.readline().strip() != "ok":
             raise RuntimeError(f"engine command {text!r} failed")
 
+    def gc_pauses(self) -> dict[str, list[float]]:
+        """{"gen0": [collections, total ms, longest ms], ...} in the engine so far."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write("gc\n")
+        self.proc.stdin.flush()
+        return json.loads(self.proc.stdout.readline())
+
     def cpu_seconds(self) -> float:
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -346,9 +362,13 @@ class Results:
     list_table_ms: float | None = None
     list_table_first_ms: float | None = None  # the first Table after the writes (cold)
     ref_list_ms: float | None = None
+    list_json_engine_ms: float | None = None  # engine CPU per JSON LIST
+    ref_list_engine_ms: float | None = None
     watch: FanoutRun | None = None
     watch_open_s: float | None = None
     watch_client_cpu: float | None = None
+    watch_engine_us: float | None = None  # engine CPU per delivered event (per stream)
+    gc_pauses: dict[str, list[float]] = field(default_factory=dict)  # engine, whole run
     fill_s: float | None = None
 
 
@@ -450,17 +470,27 @@ async def bench_busy(engine: Engine, target: Target, config: Config, res: Result
         engine.command("busy off")
 
 
-async def timed(conn: HttpConnection, data: bytes, runs: int) -> tuple[float, float, bytes]:
-    """(median ms of `runs` requests, ms of the first one before them, its body)."""
+@dataclass
+class Timed:
+    median_ms: float  # of the runs after the first
+    first_ms: float
+    body: bytes  # of the first
+    engine_ms: float  # engine CPU per request, over the runs after the first
+
+
+async def timed(engine: Engine, conn: HttpConnection, data: bytes, runs: int) -> Timed:
+    """`runs` requests after a first one, timed one by one."""
     t0 = time.perf_counter()
     first = await checked(conn, data, (200,))
     first_ms = (time.perf_counter() - t0) * 1000
     times = []
+    cpu0 = engine.cpu_seconds()
     for _ in range(runs):
         t0 = time.perf_counter()
         await checked(conn, data, (200,))
         times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000, first_ms, first
+    cpu = (engine.cpu_seconds() - cpu0) / runs * 1000
+    return Timed(statistics.median(times) * 1000, first_ms, first, cpu)
 
 
 async def bench_lists(engine: Engine, target: Target, config: Config, res: Results) -> None:
@@ -468,15 +498,17 @@ async def bench_lists(engine: Engine, target: Target, config: Config, res: Resul
     path = f"/api/v1/namespaces/{NS_LIST}/pods"
     conn = await connect(target)
     try:
-        res.list_json_ms, _, body = await timed(conn, target.request("GET", path), config.list_runs)
+        json_list = await timed(engine, conn, target.request("GET", path), config.list_runs)
+        res.list_json_ms, res.list_json_engine_ms = json_list.median_ms, json_list.engine_ms
+        body = json_list.body
         items = len(orjson.loads(body)["items"])
         if items != LIST_PODS:
             raise RuntimeError(f"LIST returned {items} pods")
         res.list_bytes = len(body)
         request = target.request("GET", path, accept=TABLE_ACCEPT)
-        res.list_table_ms, res.list_table_first_ms, body = await timed(
-            conn, request, config.list_runs
-        )
+        table_list = await timed(engine, conn, request, config.list_runs)
+        res.list_table_ms, res.list_table_first_ms = table_list.median_ms, table_list.first_ms
+        body = table_list.body
         rows = len(orjson.loads(body)["rows"])
         if rows != LIST_PODS:
             raise RuntimeError(f"Table LIST returned {rows} rows")
@@ -487,7 +519,8 @@ async def bench_lists(engine: Engine, target: Target, config: Config, res: Resul
     ref = target.at(engine.ref_port)
     conn = await connect(ref)
     try:
-        res.ref_list_ms, _, _ = await timed(conn, ref.request("GET", "/ref"), config.list_runs)
+        ref_list = await timed(engine, conn, ref.request("GET", "/ref"), config.list_runs)
+        res.ref_list_ms, res.ref_list_engine_ms = ref_list.median_ms, ref_list.engine_ms
     finally:
         conn.close()
         engine.command(f"ref-body {res.get_bytes or 2048}")
@@ -563,7 +596,7 @@ async def paced_creates(
     return writes
 
 
-async def bench_watch(target: Target, config: Config, res: Results) -> None:
+async def bench_watch(engine: Engine, target: Target, config: Config, res: Results) -> None:
     log(f"watch: opening {WATCHERS:,} streams")
     cpu0, t0 = time.process_time(), time.perf_counter()
     recorders = await open_streams(target, WATCHERS, b'"w-ready"')
@@ -575,9 +608,13 @@ async def bench_watch(target: Target, config: Config, res: Results) -> None:
         res.watch_open_s = time.perf_counter() - t0
         log(f"watch: {config.watch_events} creates, one every {config.watch_interval * 1e3:g} ms")
         cpu1, t1 = time.process_time(), time.perf_counter()
-        writes = await paced_creates(conn, posts, config.watch_events, config.watch_interval)
-        await asyncio.sleep(1.0)  # the tail of the deliveries
+        with spying(engine, config, "watch"):
+            engine_cpu1 = engine.cpu_seconds()
+            writes = await paced_creates(conn, posts, config.watch_events, config.watch_interval)
+            await asyncio.sleep(1.0)  # the tail of the deliveries
+            engine_cpu = engine.cpu_seconds() - engine_cpu1
         res.watch_client_cpu = (time.process_time() - cpu1) / (time.perf_counter() - t1)
+        res.watch_engine_us = engine_cpu / (WATCHERS * config.watch_events) * 1e6
     finally:
         conn.close()
         for r in recorders:
@@ -591,12 +628,59 @@ async def bench_watch(target: Target, config: Config, res: Results) -> None:
 async def run_all(engine: Engine, config: Config, res: Results) -> None:
     target = target_from_kubeconfig(engine.kubeconfig, engine.port)
     await setup(target)
-    await bench_creates(engine, target, config, res)
-    await fill_list(target, res)
-    await bench_gets(engine, target, config, res)
-    await bench_lists(engine, target, config, res)
-    await bench_busy(engine, target, config, res)
-    await bench_watch(target, config, res)
+    phases = config.phases
+    if "create" in phases:
+        with spying(engine, config, "create"):
+            await bench_creates(engine, target, config, res)
+    if {"get", "list", "busy"} & set(phases):
+        await fill_list(target, res)
+    if "get" in phases:
+        with spying(engine, config, "get"):
+            await bench_gets(engine, target, config, res)
+    if "list" in phases:
+        with spying(engine, config, "list"):
+            await bench_lists(engine, target, config, res)
+    if "busy" in phases:
+        await bench_busy(engine, target, config, res)
+    if "watch" in phases:
+        await bench_watch(engine, target, config, res)  # spied on while events go out
+    res.gc_pauses = engine.gc_pauses()
+
+
+@contextlib.contextmanager
+def spying(engine: Engine, config: Config, phase: str) -> Iterator[None]:
+    """With --spy DIR: py-spy records the engine during `phase` (DIR/PHASE.txt, collapsed
+    stacks). py-spy is a measurement tool, not a dependency: `pip install py-spy`."""
+    if config.spy is None:
+        yield
+        return
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    out = Path(config.spy) / f"{phase}.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    args = [
+        spy,
+        "record",
+        "--pid",
+        str(engine.proc.pid),
+        "--format",
+        "raw",
+        *os.environ.get("BENCH_SPY_ARGS", "--nonblocking --rate 250").split(),
+    ]
+    proc = subprocess.Popen(
+        [*args, "--output", str(out), "--threads"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(0.5)
+    try:
+        yield
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 # --------------------------------------------------------------------------- report
@@ -642,11 +726,17 @@ def metrics(res: Results) -> dict[str, float | None]:
     m["list_table_ms"] = res.list_table_ms
     m["list_table_first_ms"] = res.list_table_first_ms
     m["ref_list_ms"] = res.ref_list_ms
+    m["list_json_engine_ms"] = res.list_json_engine_ms
+    m["ref_list_engine_ms"] = res.ref_list_engine_ms
     lat = res.watch.latencies if res.watch else []
     m["watch_p50_ms"] = ms(percentile(lat, 0.50))
     m["watch_p99_ms"] = ms(percentile(lat, 0.99))
     m["watch_missing"] = float(res.watch.missing) if res.watch else None
     m["watch_open_s"] = res.watch_open_s
+    m["watch_engine_us"] = res.watch_engine_us
+    for g, (n, _, longest) in res.gc_pauses.items():
+        m[f"gc_{g}_count"] = n
+        m[f"gc_{g}_longest_ms"] = longest
     m["busy_get_per_s_16"] = rate(res.busy_get)
     m["busy_get_p99_ms_16"] = pct(res.busy_get, 0.99)
     m["busy_get_engine_us_16"] = cpu_per_request(res.busy_get)
@@ -754,6 +844,8 @@ def other_rows(
             "",
         ],
         ["  reference app, same bytes as the JSON list", fmt(m["ref_list_ms"]), ""],
+        ["  engine CPU per JSON LIST", fmt(m["list_json_engine_ms"]), ""],
+        ["  engine CPU per reference LIST", fmt(m["ref_list_engine_ms"]), ""],
         [f"watch {WATCHERS:,} streams, delivery p50", fmt(m["watch_p50_ms"]), ""],
         [
             f"watch {WATCHERS:,} streams, delivery p99",
@@ -796,11 +888,18 @@ def notes(config: Config, res: Results) -> list[str]:
             f"{fmt(res.watch_open_s)} s; p99 from the write's start {p99_start} ms",
             "  watch latency = receipt - (earlier of the create's response and the first "
             "delivery to any stream)",
-            f"  load generator during the watch run: {fmt(res.watch_client_cpu)} cores",
+            f"  load generator during the watch run: {fmt(res.watch_client_cpu)} cores; "
+            f"engine CPU per delivery {fmt(res.watch_engine_us, 1)} us",
         ]
     errors = sum(lv.run.errors for d in (res.get, res.create, res.ref_get) for lv in d.values())
     if errors:
         lines.append(f"  {errors} requests answered with an unexpected status (not counted)")
+    if res.gc_pauses:
+        gens = ", ".join(
+            f"{g}: {n:.0f} ({total:.0f} ms, longest {longest:.1f} ms)"
+            for g, (n, total, longest) in res.gc_pauses.items()
+        )
+        lines.append(f"  engine garbage collections during the run: {gens}")
     if res.fill_s is not None:
         lines.append(
             f"  fill: {LIST_PODS:,} creates + {LIST_PODS:,} status patches in {res.fill_s:.1f} s"
@@ -843,10 +942,22 @@ def parse_args(argv: list[str] | None = None) -> Config:
     parser.add_argument("--seconds", type=float, default=3.0, help="duration of each level")
     parser.add_argument("--quick", action="store_true", help="1 s levels, fewer runs/events")
     parser.add_argument("--server", default="uvicorn", choices=("uvicorn", "granian"))
+    parser.add_argument(
+        "--only",
+        default=",".join(PHASES),
+        help=f"comma-separated phases to run (default all: {','.join(PHASES)})",
+    )
+    parser.add_argument(
+        "--spy", metavar="DIR", help="record py-spy profiles of the engine per phase in DIR"
+    )
     args = parser.parse_args(argv)
+    phases = tuple(p for p in args.only.split(",") if p)
+    unknown = set(phases) - set(PHASES)
+    if unknown:
+        parser.error(f"unknown phase(s): {', '.join(sorted(unknown))}")
     if args.quick:
-        return Config(1.0, 3, 20, 0.1, args.server)
-    return Config(args.seconds, 7, 50, 0.1, args.server)
+        return Config(1.0, 3, 20, 0.1, args.server, phases, args.spy)
+    return Config(args.seconds, 7, 50, 0.1, args.server, phases, args.spy)
 
 
 def new_loop() -> asyncio.AbstractEventLoop:

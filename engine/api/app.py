@@ -264,6 +264,37 @@ class Response:
         await send({"type": "http.response.body", "body": self.body})
 
 
+class StreamedResponse(Response):
+    """An answer sent in pieces (`more_body`) as they are made: a large LIST starts going
+    out at once and is never joined into one buffer. Without a `length` it goes out with
+    chunked transfer encoding, as kube-apiserver sends large answers."""
+
+    __slots__ = ("chunks", "length")
+
+    def __init__(
+        self,
+        chunks: Iterable[bytes],
+        length: int | None = None,
+        status: int = 200,
+        content_type: bytes = JSON,
+        headers: list[tuple[bytes, bytes]] | None = None,
+    ) -> None:
+        super().__init__(b"", status, content_type, headers)
+        self.chunks = chunks
+        self.length = length
+
+    async def send(self, send: Send) -> None:
+        headers = [(b"content-type", self.content_type), *COMMON_HEADERS]
+        if self.length is not None:
+            headers.append((b"content-length", b"%d" % self.length))
+        if self.headers:
+            headers.extend(self.headers)
+        await send({"type": "http.response.start", "status": self.status, "headers": headers})
+        for chunk in self.chunks:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+
 def json_response(obj: Any, status: int = 200, option: int = 0) -> Response:
     return Response(orjson.dumps(obj, option=option), status)
 

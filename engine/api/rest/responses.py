@@ -9,13 +9,17 @@ import orjson
 import yaml
 
 from engine.api import printers
-from engine.api.app import Response
+from engine.api.app import Response, StreamedResponse
 from engine.api.storage.errors import bad_request
 from engine.api.storage.reads import Page
-from engine.api.storage.views import api_list_bytes, kv_object
+from engine.api.storage.views import api_list_body, kv_object
 from engine.registry.types import Obj, ResourceType
 
 from .negotiation import JSON, METADATA, TABLE, YAML, Output
+
+# Longer JSON lists go out chunk by chunk (chunked transfer encoding, as kube-apiserver
+# does for answers over its 2 KiB buffer); shorter ones in one piece with a length.
+STREAMED_LIST_ITEMS = 64
 
 
 def _yaml(obj: Any) -> bytes:
@@ -140,7 +144,10 @@ def list_response(
         if page.objects is not None:
             items = b",".join(orjson.dumps(o) for o in page.objects)
             return Response(b"%s%s]}" % (head, items), 200, output.content_type)
-        return Response(api_list_bytes(rt, head, page.items), 200, output.content_type)
+        chunks = api_list_body(rt, head, page.items)
+        if len(page.items) <= STREAMED_LIST_ITEMS:
+            return Response(b"".join(chunks), 200, output.content_type)
+        return StreamedResponse(chunks, None, 200, output.content_type)
     if output.format == TABLE and page.objects is None:
         return Response(stored_table(rt, page, now, output, include), 200, output.content_type)
     objects = page_objects(rt, page)

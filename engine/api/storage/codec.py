@@ -8,6 +8,9 @@ answers from stored bytes without decoding them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import repeat
+from operator import add, methodcaller
 from typing import Any
 
 import orjson
@@ -47,19 +50,17 @@ def with_rv(value: bytes, rv: int) -> bytes:
     return b'%s"resourceVersion":"%d",%s' % (value[:at], rv, value[at:])
 
 
-def rv_parts(value: bytes, rv: int) -> tuple[bytes, bytes, bytes]:
-    """with_rv in three pieces to join with others: (before, field, after).
+_FIND_METADATA = methodcaller("find", _METADATA, 0, _SEARCH_WINDOW)
 
-    Plain byte slices, not memoryviews: those are tracked by the garbage collector, and
-    20,000 of them per LIST set off collections over the whole engine heap.
-    """
-    at = value.find(_METADATA, 0, _SEARCH_WINDOW)
-    if at < 0:
+
+def rv_offsets(values: Iterable[bytes]) -> list[int]:
+    """Where `with_rv` inserts the resourceVersion in each value (just after the metadata
+    brace), found by a loop in C: a LIST checks thousands of objects before its first
+    byte. CorruptObject when one has no metadata."""
+    found = list(map(_FIND_METADATA, values))
+    if found and min(found) < 0:
         raise CorruptObject("stored object has no metadata")
-    at += len(_METADATA)
-    if value[at : at + 1] == b"}":  # empty metadata: no comma after our field
-        return value[:at], b'"resourceVersion":"%d"' % rv, value[at:]
-    return value[:at], b'"resourceVersion":"%d",' % rv, value[at:]
+    return list(map(add, found, repeat(len(_METADATA))))
 
 
 def decode(value: bytes, rv: int | None = None) -> Obj:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -78,6 +79,32 @@ def test_bookmarks_carry_only_a_resource_version(http: httpx.Client, lab: Lab):
 def test_timeout_ends_the_stream(http: httpx.Client, lab: Lab):
     rv = str(lab.store.revision)
     assert list(events(http, {"resourceVersion": rv, "timeoutSeconds": "1"}, 100)) == []
+
+
+def test_a_client_that_goes_away_ends_its_watch(http: httpx.Client, lab: Lab):
+    """The server notices the disconnect and lets go of the store watch, without waiting
+    for an event or the timeout."""
+    hub = lab.store._hub  # white box: the store's watches, live or catching up
+
+    def watches() -> int:
+        with hub.lock:
+            live = [w for group in hub._by_prefix.values() for w in group]
+            return sum(1 for w in [*live, *hub._unsynced] if "/watching/" in w.prefix)
+
+    before = watches()
+    rv = str(lab.store.revision)
+    with http.stream(
+        "GET", CM, params={"watch": "true", "resourceVersion": rv, "timeoutSeconds": "300"}
+    ) as response:
+        assert response.status_code == 200
+        deadline = time.monotonic() + 5
+        while watches() == before and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert watches() == before + 1
+    deadline = time.monotonic() + 5
+    while watches() > before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert watches() == before
 
 
 def test_table_watch_sends_headers_once(http: httpx.Client):
