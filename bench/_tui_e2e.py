@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import json
 import os
-import re
 import resource
 import statistics
 import subprocess
@@ -175,7 +174,7 @@ async def child_main(kubeconfig: Path, n: int, t0: float, quick: bool) -> dict[s
     session = connect_session(kubeconfig, None, readonly=True)
     app = TimedApp(session, all_namespaces=True)
     out: dict[str, float] = {}
-    async with app.run_test(size=(200, 50)) as pilot:
+    async with app.run_test(size=(200, 50)):
 
         async def until(predicate: Any, limit: float = 120.0) -> None:
             deadline = time.time() + limit
@@ -207,7 +206,9 @@ async def child_main(kubeconfig: Path, n: int, t0: float, quick: bool) -> dict[s
             start = time.time()
             app.post_message(events.Key(char if char != "-" else "minus", char))
             await until(
-                lambda seen=seen: browser.view.table.visible_count != seen or char in "pod-"
+                lambda seen=seen, char=char: (
+                    browser.view.table.visible_count != seen or char in "pod-"
+                )
             )
             keys.append((await painted_after(start) - start) * 1000)
             await asyncio.sleep(0.15)

@@ -1,6 +1,6 @@
 """A bare app that shows one screen, so each screen is tested on its own with the Pilot:
 
-    async with Harness(session, lambda: DescribeScreen(session, ref)).run_test() as pilot: ...
+async with Harness(session, lambda: DescribeScreen(session, ref)).run_test() as pilot: ...
 """
 
 from __future__ import annotations
