@@ -111,3 +111,22 @@ def test_deployment_defaults_and_job_selector():
     jobs.strategy.prepare_for_create(job)
     assert job["spec"]["selector"] == {"matchLabels": {"batch.kubernetes.io/controller-uid": "u1"}}
     assert job["spec"]["template"]["metadata"]["labels"]["job-name"] == "j"
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (
+            {"volumeClaimTemplates": 1},
+            "spec.volumeClaimTemplates: Invalid value: 1: must be a list",
+        ),
+        ({"updateStrategy": "x"}, 'spec.updateStrategy: Invalid value: "x": must be an object'),
+    ],
+)
+def test_wrongly_shaped_statefulset_fields_are_field_errors_not_crashes(spec, message):
+    from engine.registry.defaults.workloads import default_stateful_set
+    from engine.registry.validation.workloads import validate_stateful_set
+
+    obj = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "s"}, "spec": spec}
+    default_stateful_set(obj)  # must not raise
+    assert message in aggregate(validate_stateful_set(obj))

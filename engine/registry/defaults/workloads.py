@@ -53,7 +53,8 @@ def default_stateful_set(obj: Obj) -> None:
     spec.setdefault(
         "persistentVolumeClaimRetentionPolicy", {"whenDeleted": "Retain", "whenScaled": "Retain"}
     )
-    for claim in spec.get("volumeClaimTemplates") or ():
+    claims = spec.get("volumeClaimTemplates")
+    for claim in claims if isinstance(claims, list) else ():
         if isinstance(claim, dict):
             claim.setdefault("apiVersion", "v1")
             claim.setdefault("kind", "PersistentVolumeClaim")

@@ -188,21 +188,32 @@ def validate_stateful_set(obj: Obj) -> list[FieldError]:
     spec = _spec(obj)
     errs = non_negative(spec.get("replicas"), "spec.replicas")
     errs += validate_selector_and_template(spec, "statefulset")
+    claims = spec.get("volumeClaimTemplates")
+    if claims is not None and not isinstance(claims, list):
+        errs.append(invalid("spec.volumeClaimTemplates", claims, "must be a list"))
     policy = spec.get("podManagementPolicy")
     if policy not in (None, "OrderedReady", "Parallel"):
         errs.append(not_supported("spec.podManagementPolicy", policy, ("OrderedReady", "Parallel")))
-    kind = (spec.get("updateStrategy") or {}).get("type")
-    if kind not in (None, "RollingUpdate", "OnDelete"):
-        errs.append(not_supported("spec.updateStrategy.type", kind, ("OnDelete", "RollingUpdate")))
+    errs += _update_strategy(spec)
     return errs
+
+
+def _update_strategy(spec: Obj) -> list[FieldError]:
+    strategy = spec.get("updateStrategy")
+    if strategy is None:
+        return []
+    if not isinstance(strategy, dict):
+        return [invalid("spec.updateStrategy", strategy, "must be an object")]
+    kind = strategy.get("type")
+    if kind not in (None, "RollingUpdate", "OnDelete"):
+        return [not_supported("spec.updateStrategy.type", kind, ("OnDelete", "RollingUpdate"))]
+    return []
 
 
 def validate_daemon_set(obj: Obj) -> list[FieldError]:
     spec = _spec(obj)
     errs = validate_selector_and_template(spec, "daemonset")
-    kind = (spec.get("updateStrategy") or {}).get("type")
-    if kind not in (None, "RollingUpdate", "OnDelete"):
-        errs.append(not_supported("spec.updateStrategy.type", kind, ("OnDelete", "RollingUpdate")))
+    errs += _update_strategy(spec)
     return errs
 
 
