@@ -10,6 +10,10 @@ that setting keeps its default, so a typo never stops anyone from reaching their
     readonly = false
     editor = "internal"            # or "external" ($EDITOR)
 
+    [aliases]                      # your own `:` words
+    dp = "deploy"
+    sys = "po kube-system"
+
     [keymap]                       # binding id = "key[,key...]"
     "logs.follow" = "F"
 
@@ -51,6 +55,7 @@ class LogSettings:
 class Config:
     theme: str = "ktui-dark"
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys
+    aliases: dict[str, str] = field(default_factory=dict)  # `:` word -> command, e.g. dp = "deploy"
     namespace: str | None = None  # default namespace (else the context's)
     favourites: list[str] = field(default_factory=list)  # namespaces on keys 1..9
     readonly: bool = False
@@ -131,6 +136,8 @@ class _Reader:
             config.theme = self.string("theme", data["theme"], config.theme)
         if "keymap" in data:
             config.keymap = self.keymap(data["keymap"])
+        if "aliases" in data:
+            config.aliases = self.aliases(data["aliases"])
         if "namespace" in data:
             config.namespace = self.namespace(data["namespace"])
         if "favourites" in data:
@@ -225,6 +232,21 @@ class _Reader:
                 continue
             keymap[binding_id] = ",".join(parts)
         return keymap
+
+    def aliases(self, value: Any) -> dict[str, str]:
+        if not isinstance(value, dict):
+            self.problem("aliases", f'expected a table of alias = "command", got {_show(value)}')
+            return {}
+        aliases: dict[str, str] = {}
+        for alias, command in value.items():
+            if not isinstance(command, str) or not command.strip() or " " in alias:
+                self.problem(
+                    f"aliases.{alias}",
+                    f'expected a command like "po kube-system", got {_show(command)}',
+                )
+                continue
+            aliases[alias.lower()] = command.strip().lstrip(":")
+        return aliases
 
     def logs(self, logs: LogSettings, value: Any) -> None:
         if not isinstance(value, dict):

@@ -179,6 +179,10 @@ class BrowserScreen(BrowserActions, Screen):
         self._close_inputs()
 
     async def run_command(self, text: str) -> None:
+        words = text.strip().lstrip(":").split(maxsplit=1)
+        alias = self.session.config.aliases.get(words[0].lower()) if words else None
+        if alias is not None:  # the alias, then whatever was typed after it
+            text = " ".join([alias, *words[1:]])
         try:
             command = parse_command(text)
         except CommandError as error:

@@ -335,3 +335,16 @@ async def test_sort_keys_order_and_reverse(
         assert names(screen) == list(reversed(first))
         await pilot.press("greater_than_sign")  # the next column after NAME: READY
         assert (screen.view.table.sort_column or "").lower() == "ready"
+
+
+async def test_config_aliases_are_commands(
+    session: Session, client: Client, namespace: str
+) -> None:
+    session.config.aliases = {"dp": "deploy", "mine": f"po {namespace}"}
+    await _make(client, namespace, deployment("aliased"), pod("p"))
+    async with KtuiApp(session).run_test(size=(120, 30)) as pilot:
+        screen = await browser(pilot)
+        await command(pilot, "dp")
+        await until(pilot, lambda: names(screen) == ["aliased"])
+        await command(pilot, "mine")
+        await until(pilot, lambda: names(screen) == ["p"])

@@ -158,3 +158,11 @@ def test_more_than_nine_favourites_are_cut_with_a_message(tmp_path: Path) -> Non
     config = load_config(path)
     assert config.favourites == names[:9]
     assert any("ignoring ns9, ns10" in p for p in config.problems)
+
+
+def test_aliases_are_read_and_bad_ones_reported(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[aliases]\ndp = ":deploy"\nbad = 3\n')
+    config = load_config(path)
+    assert config.aliases == {"dp": "deploy"}
+    assert any("aliases.bad" in problem for problem in config.problems)
