@@ -15,11 +15,10 @@ from ktui.widgets.resource_table import ResourceTable
 
 from ..harness import Harness
 
-NOW = datetime.now(UTC)
-
 
 def ts(seconds_ago: float, micro: bool = False) -> str:
-    moment = NOW - timedelta(seconds=seconds_ago)
+    # From the moment of the call: the suite may reach this test minutes after import.
+    moment = datetime.now(UTC) - timedelta(seconds=seconds_ago)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if micro else "%Y-%m-%dT%H:%M:%SZ")
 
 
