@@ -132,6 +132,8 @@ def apply_keymap(
     app: App, keymap: Mapping[str, str], binding_ids: set[str] | None = None
 ) -> list[str]:
     """Remap keys by binding id; returns the problems (for notify). Call from on_mount."""
+    if not keymap:
+        return []  # nothing to remap: no need to import every screen to learn the ids
     ids = binding_ids if binding_ids is not None else known_binding_ids()
     valid, problems = validate_keymap(keymap, ids)
     app.set_keymap(valid)
