@@ -24,8 +24,6 @@ from ktui.widgets.cluster_header import ClusterHeader
 from ktui.widgets.resource_table import ResourceTable
 from ktui.widgets.resource_view import ResourceView
 
-POD_KINDS = {("", "Pod")}
-
 
 class BrowserScreen(BrowserActions, Screen):
     CSS_PATH = "browser.tcss"
@@ -221,7 +219,7 @@ class BrowserScreen(BrowserActions, Screen):
         if command.name == "quit":
             self.app.exit()
         elif command.name == "help":
-            self.app.action_help_screen() if hasattr(self.app, "action_help_screen") else None
+            await self.app.run_action("help_screen")
         elif command.name == "events":
             namespaces = self._namespaces_for(command.namespaces, command.all_namespaces)
             namespace = None if namespaces is None else namespaces[0]
