@@ -3,10 +3,13 @@ logs yet), keys, what the view shows; and the engine's real answer shown as a me
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from rich.style import Style
+from textual.pilot import Pilot
 
 from ktui.client import Forbidden
 from ktui.refs import ObjectRef
@@ -27,6 +30,21 @@ def numbered(count: int, start: int = 0, needle_every: int = 0) -> list[str]:
     return lines
 
 
+@asynccontextmanager
+async def open_logs(
+    session: Session,
+    pod_ref: ObjectRef,
+    logs: FakeLogs,
+    size: tuple[int, int] = (100, 30),
+    **options,
+) -> AsyncIterator[tuple[Harness, Pilot]]:
+    """The logs screen of `pod_ref` fed by `logs`, once it has asked for its stream."""
+    app = Harness(session, lambda: LogsScreen(session, pod_ref, source=logs, **options))
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: bool(logs.calls))
+        yield app, pilot
+
+
 def status(app: Harness) -> str:
     return str(app.screen.query_one("#logs-status").render())
 
@@ -42,9 +60,7 @@ def shown(app: Harness) -> list[str]:
 async def test_lines_from_the_stream_appear_in_order(
     session: Session, pod_ref: ObjectRef, logs: FakeLogs
 ) -> None:
-    app = Harness(session, lambda: LogsScreen(session, pod_ref, container="main", source=logs))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: bool(logs.calls))
+    async with open_logs(session, pod_ref, logs, container="main") as (app, pilot):
         logs.send("first", "second", "third")
         await until(pilot, lambda: view_of(app).line_count == 3)
         assert shown(app) == ["first", "second", "third"]
@@ -59,9 +75,7 @@ async def test_lines_from_the_stream_appear_in_order(
 async def test_follow_keeps_the_last_line_visible_as_lines_arrive(
     session: Session, pod_ref: ObjectRef, logs: FakeLogs
 ) -> None:
-    app = Harness(session, lambda: LogsScreen(session, pod_ref, source=logs))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: bool(logs.calls))
+    async with open_logs(session, pod_ref, logs) as (app, pilot):
         for batch in range(5):
             logs.send(*numbered(100, start=batch * 100))
             count = (batch + 1) * 100
@@ -75,9 +89,7 @@ async def test_follow_keeps_the_last_line_visible_as_lines_arrive(
 async def test_scrolling_up_stops_following_and_end_resumes(
     session: Session, pod_ref: ObjectRef, logs: FakeLogs
 ) -> None:
-    app = Harness(session, lambda: LogsScreen(session, pod_ref, source=logs))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: bool(logs.calls))
+    async with open_logs(session, pod_ref, logs) as (app, pilot):
         logs.send(*numbered(200))
         await until(pilot, lambda: view_of(app).line_count == 200)
         await pilot.press("pageup")
@@ -105,9 +117,7 @@ async def test_scrolling_up_stops_following_and_end_resumes(
 async def test_search_highlights_matches_and_n_moves_between_them(
     session: Session, pod_ref: ObjectRef, logs: FakeLogs
 ) -> None:
-    app = Harness(session, lambda: LogsScreen(session, pod_ref, source=logs))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: bool(logs.calls))
+    async with open_logs(session, pod_ref, logs) as (app, pilot):
         logs.send(*numbered(300, needle_every=100))  # needles on lines 0, 100, 200
         await until(pilot, lambda: view_of(app).line_count == 300)
         await pilot.press("home", "slash", *"NEEDLE", "enter")
@@ -143,9 +153,7 @@ async def test_search_highlights_matches_and_n_moves_between_them(
 async def test_context_filter_shows_only_matching_lines_with_context(
     session: Session, pod_ref: ObjectRef, logs: FakeLogs
 ) -> None:
-    app = Harness(session, lambda: LogsScreen(session, pod_ref, source=logs))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: bool(logs.calls))
+    async with open_logs(session, pod_ref, logs) as (app, pilot):
         logs.send(*numbered(300, needle_every=100))
         await until(pilot, lambda: view_of(app).line_count == 300)
         await pilot.press("slash", *"needle", "enter", "c")
@@ -180,9 +188,7 @@ async def test_context_filter_shows_only_matching_lines_with_context(
 async def test_wrap_shows_a_long_line_on_several_rows(
     session: Session, pod_ref: ObjectRef, logs: FakeLogs
 ) -> None:
-    app = Harness(session, lambda: LogsScreen(session, pod_ref, source=logs))
-    async with app.run_test(size=(60, 20)) as pilot:
-        await until(pilot, lambda: bool(logs.calls))
+    async with open_logs(session, pod_ref, logs, size=(60, 20)) as (app, pilot):
         long = "".join(f"{i:03d}-" for i in range(40))  # 160 characters
         logs.send("short", long, "after")
         await until(pilot, lambda: view_of(app).line_count == 3)
@@ -211,9 +217,7 @@ async def test_save_writes_exactly_the_lines(
 ) -> None:
     monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(tmp_path))
     lines = ["plain", "ünïcode ✓", "", "\tindented", "last"]
-    app = Harness(session, lambda: LogsScreen(session, pod_ref, container="main", source=logs))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: bool(logs.calls))
+    async with open_logs(session, pod_ref, logs, container="main") as (app, pilot):
         logs.send(*lines)
         await until(pilot, lambda: view_of(app).line_count == len(lines))
         await pilot.press("ctrl+s")
@@ -235,9 +239,7 @@ async def test_all_containers_are_prefixed_and_saved_with_their_container(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
-    app = Harness(session, lambda: LogsScreen(session, pod_ref, all_containers=True, source=logs))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: bool(logs.calls))
+    async with open_logs(session, pod_ref, logs, all_containers=True) as (app, pilot):
         assert logs.calls[0]["all_containers"] is True
         logs.send("from the app", container="app")
         logs.send("from the sidecar", container="sidecar")
@@ -256,9 +258,7 @@ async def test_all_containers_are_prefixed_and_saved_with_their_container(
 async def test_timestamps_restream_with_timestamps(
     session: Session, pod_ref: ObjectRef, logs: FakeLogs
 ) -> None:
-    app = Harness(session, lambda: LogsScreen(session, pod_ref, source=logs))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: bool(logs.calls))
+    async with open_logs(session, pod_ref, logs) as (app, pilot):
         logs.send("no time")
         await until(pilot, lambda: view_of(app).line_count == 1)
         await pilot.press("t")
@@ -273,9 +273,7 @@ async def test_timestamps_restream_with_timestamps(
 async def test_previous_logs_do_not_follow(
     session: Session, pod_ref: ObjectRef, logs: FakeLogs
 ) -> None:
-    app = Harness(session, lambda: LogsScreen(session, pod_ref, previous=True, source=logs))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: bool(logs.calls))
+    async with open_logs(session, pod_ref, logs, previous=True) as (app, pilot):
         assert logs.calls[0]["previous"] is True and logs.calls[0]["follow"] is False
         logs.send("the crash")
         logs.end()
@@ -286,9 +284,7 @@ async def test_previous_logs_do_not_follow(
 async def test_a_stream_error_is_shown_not_raised(
     session: Session, pod_ref: ObjectRef, logs: FakeLogs
 ) -> None:
-    app = Harness(session, lambda: LogsScreen(session, pod_ref, source=logs))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: bool(logs.calls))
+    async with open_logs(session, pod_ref, logs) as (app, pilot):
         logs.send("before the error")
         logs.fail(Forbidden(403, {"reason": "Forbidden", "message": "pods/log is forbidden"}))
         message = app.screen.query_one("#logs-message")
@@ -367,9 +363,7 @@ async def test_a_pod_with_one_container_has_nothing_to_switch(
 async def test_escape_clears_the_search_then_goes_back(
     session: Session, pod_ref: ObjectRef, logs: FakeLogs
 ) -> None:
-    app = Harness(session, lambda: LogsScreen(session, pod_ref, source=logs))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: bool(logs.calls))
+    async with open_logs(session, pod_ref, logs) as (app, pilot):
         logs.send(*numbered(10, needle_every=5))
         await until(pilot, lambda: view_of(app).line_count == 10)
         await pilot.press("slash", *"needle")
