@@ -22,6 +22,7 @@ from engine.api.auth.reviews import AuthAPIs
 from engine.api.auth.serviceaccounts import ServiceAccountTokens
 from engine.api.crds import install_crds
 from engine.api.discovery import Discovery
+from engine.api.node_agents import NodeAgents
 from engine.api.status import StatusError
 from engine.api.storage.bootstrap import bootstrap
 from engine.api.storage.meta import Identity
@@ -48,6 +49,7 @@ class APIServer:
         self.storage = storage
         self.crds = install_crds(storage)  # serves stored CRDs before discovery is built
         self.discovery = Discovery(registry)
+        self.node_agents = NodeAgents()  # the kubelets of this process (pods/log, exec...)
         self.handlers = ResourceHandlers(storage)
         self.routes = APIRoutes(self.handlers, self.discovery)
         self.openapi = OpenAPIRoutes(registry)
