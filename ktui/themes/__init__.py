@@ -1,4 +1,4 @@
-"""Colour themes: the shipped *.toml files in this folder, the user's own in
+"""Colour themes: the shipped themes/*.toml at the top of the checkout, the user's own in
 $XDG_CONFIG_HOME/ktui/themes/, turned into Textual themes and hot-reloaded.
 
 The app calls, from on_mount:

@@ -19,8 +19,8 @@ DEFAULT_THEME = "ktui-dark"
 
 
 def builtin_themes_dir() -> Path:
-    """The shipped *.toml files live beside this code (package data of ktui.themes)."""
-    return Path(__file__).resolve().parent
+    """themes/ of this checkout, beside the ktui package (as sample_clusters/ is)."""
+    return Path(__file__).resolve().parents[2] / "themes"
 
 
 def load_theme_dir(directory: Path) -> tuple[dict[Path, Theme], list[str]]:
