@@ -1,4 +1,6 @@
-"""`kubectl rollout undo` for Deployments: put an older ReplicaSet's pod template back.
+"""`kubectl rollout undo`: put an older pod template back into a Deployment, StatefulSet or
+DaemonSet. StatefulSets and DaemonSets keep their history as ControllerRevisions
+(rollback_revisions); this module does Deployments.
 
 A Deployment keeps its history as the ReplicaSets it owns, each numbered by the
 `deployment.kubernetes.io/revision` annotation. Undo copies the chosen ReplicaSet's template
@@ -15,7 +17,9 @@ from ktui.client import Client
 from ktui.refs import ObjectRef
 
 from .errors import ActionError
+from .history import controlled
 from .names import display
+from .rollback_revisions import REVISION_KINDS, rollback_set
 
 REVISION = "deployment.kubernetes.io/revision"
 HASH_LABEL = "pod-template-hash"
@@ -30,35 +34,12 @@ KEEP_ON_DEPLOYMENT = {
 }
 
 
-def selector_string(selector: dict[str, Any] | None) -> str | None:
-    """A LabelSelector as a query string (`app=web,tier in (a,b)`); None selects all."""
-    if not selector:
-        return None
-    parts = [f"{k}={v}" for k, v in (selector.get("matchLabels") or {}).items()]
-    for expr in selector.get("matchExpressions") or []:
-        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
-        if op == "In":
-            parts.append(f"{key} in ({','.join(values)})")
-        elif op == "NotIn":
-            parts.append(f"{key} notin ({','.join(values)})")
-        elif op == "Exists":
-            parts.append(key)
-        elif op == "DoesNotExist":
-            parts.append(f"!{key}")
-    return ",".join(parts) or None
-
-
 def revision_of(obj: dict[str, Any]) -> int:
     value = ((obj.get("metadata") or {}).get("annotations") or {}).get(REVISION)
     try:
         return int(value)
     except (TypeError, ValueError):
         return 0
-
-
-def owned_by(obj: dict[str, Any], uid: str) -> bool:
-    refs = (obj.get("metadata") or {}).get("ownerReferences") or []
-    return any(r.get("uid") == uid and r.get("controller") for r in refs)
 
 
 def pick_revision(replica_sets: list[dict[str, Any]], to_revision: int) -> dict[str, Any]:
@@ -87,19 +68,24 @@ def _without_hash(template: dict[str, Any]) -> dict[str, Any]:
 
 
 async def rollback(client: Client, ref: ObjectRef, to_revision: int = 0) -> str:
-    if (ref.resource.group, ref.resource.name) != ("apps", "deployments"):
-        raise ActionError(f"{display(ref)}: rollback is supported for Deployments only")
+    """Roll back to `to_revision`, or (0) to the revision before the latest."""
+    key = (ref.resource.group, ref.resource.name)
+    if key == ("apps", "deployments"):
+        return await rollback_deployment(client, ref, to_revision)
+    if key in REVISION_KINDS:
+        return await rollback_set(client, ref, to_revision)
+    raise ActionError(
+        f"{display(ref)}: rollback is supported for Deployments, StatefulSets and DaemonSets only"
+    )
+
+
+async def rollback_deployment(client: Client, ref: ObjectRef, to_revision: int = 0) -> str:
     deployments = client.bind(ref.resource)
     deployment = await deployments.get(ref.name, ref.namespace)
     spec = deployment.get("spec") or {}
     if spec.get("paused"):
         raise ActionError(f"you cannot roll back paused {display(ref)}; resume it first")
-    uid = deployment["metadata"].get("uid", "")
-    replica_sets = await client.resource("replicasets.apps")
-    listed = await replica_sets.list(
-        ref.namespace, label_selector=selector_string(spec.get("selector"))
-    )
-    history = [rs for rs in listed.items if owned_by(rs, uid)]
+    history = await controlled(client, "replicasets.apps", deployment)
     if not history:
         raise ActionError(f"no rollout history found for {display(ref)}")
     target = pick_revision(history, to_revision)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 SCALABLE = {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"}
 RESTARTABLE = {"Deployment", "StatefulSet", "DaemonSet"}
+WITH_HISTORY = {"Deployment", "StatefulSet", "DaemonSet"}  # what `rollout undo` rolls back
 IMAGE_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"}
 
 # action → (kinds it applies to or None for every kind, whether it writes)
@@ -34,7 +35,7 @@ _OFFERED: dict[str, tuple[set[str] | None, bool]] = {
     "port_forward": ({"Pod"}, False),
     "scale": (SCALABLE, True),
     "restart": (RESTARTABLE, True),
-    "rollback": ({"Deployment"}, True),
+    "rollback": (WITH_HISTORY, True),
     "set_image": (IMAGE_KINDS, True),
     "cordon": ({"Node"}, True),
     "uncordon": ({"Node"}, True),

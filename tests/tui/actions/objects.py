@@ -1,5 +1,6 @@
 """Objects the tests need and no controller makes in the engine: nodes, ReplicaSets owned by
-a Deployment, pods bound to a node and owned by a controller, disruption budgets."""
+a Deployment, ControllerRevisions of a StatefulSet or DaemonSet, pods bound to a node and
+owned by a controller, disruption budgets."""
 
 from __future__ import annotations
 
@@ -113,3 +114,81 @@ async def pod_names(client: Client, node: str) -> set[str]:
     pods = await client.resource("pods")
     listed = await pods.list(all_namespaces=True, field_selector=f"spec.nodeName={node}")
     return {p["metadata"]["name"] for p in listed.items}
+
+
+def workload_set(kind: str, name: str, image: str) -> dict[str, Any]:
+    """A StatefulSet or DaemonSet of one container `main` running `image`."""
+    labels = {"app": name}
+    spec: dict[str, Any] = {
+        "selector": {"matchLabels": labels},
+        "template": {
+            "metadata": {"labels": labels},
+            "spec": {"containers": [{"name": "main", "image": image}]},
+        },
+    }
+    if kind == "StatefulSet":
+        spec |= {"serviceName": name, "replicas": 1}
+    return {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": name}, "spec": spec}
+
+
+async def record_revision(
+    client: Client, owner_obj: dict[str, Any], revision: int, name: str | None = None
+) -> dict[str, Any]:
+    """A ControllerRevision of the owner's current template, as the StatefulSet and DaemonSet
+    controllers write it: a strategic merge patch that replaces spec.template, with the
+    `creationTimestamp: null` Go leaves in every template it serializes and keys sorted as
+    Go marshals a map (kubectl compares these bytes to decide that there is nothing to do)."""
+    template = owner_obj["spec"]["template"]
+    recorded = {
+        **template,
+        "metadata": {"creationTimestamp": None, **template.get("metadata", {})},
+        "$patch": "replace",
+    }
+    labels = {
+        **owner_obj["spec"]["selector"]["matchLabels"],
+        "controller-revision-hash": f"r{revision}",
+    }
+    history = {
+        "apiVersion": "apps/v1",
+        "kind": "ControllerRevision",
+        "metadata": {
+            "name": name or f"{owner_obj['metadata']['name']}-r{revision}",
+            "labels": labels,
+            "ownerReferences": [owner(owner_obj)],
+        },
+        "revision": revision,
+        "data": sorted_keys({"spec": {"template": recorded}}),
+    }
+    return await create(client, "controllerrevisions", history)
+
+
+def sorted_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [sorted_keys(v) for v in value]
+    return value
+
+
+async def set_image_of(client: Client, ref: ObjectRef, image: str) -> dict[str, Any]:
+    patch = {"spec": {"template": {"spec": {"containers": [{"name": "main", "image": image}]}}}}
+    return await client.bind(ref.resource).patch(ref.name, patch, ref.namespace, type="strategic")
+
+
+async def rolled_out_set(
+    client: Client, kind: str, name: str, images: tuple[str, ...] = ("busybox:1", "busybox:2")
+) -> tuple[dict[str, Any], ObjectRef]:
+    """A StatefulSet or DaemonSet rolled out once per image, a ControllerRevision for each
+    (revision 1 runs images[0]); it runs the last image now."""
+    resource = "statefulsets" if kind == "StatefulSet" else "daemonsets"
+    obj = await create(client, resource, workload_set(kind, name, images[0]))
+    ref = await ref_to(client, resource, obj)
+    await record_revision(client, obj, 1)
+    for number, image in enumerate(images[1:], start=2):
+        obj = await set_image_of(client, ref, image)
+        await record_revision(client, obj, number)
+    return obj, ref
+
+
+def image_of(obj: dict[str, Any]) -> str:
+    return obj["spec"]["template"]["spec"]["containers"][0]["image"]

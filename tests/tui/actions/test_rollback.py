@@ -81,7 +81,7 @@ async def test_replica_sets_of_another_deployment_are_not_history(
         await actions.rollback(client, ref)
 
 
-async def test_only_deployments_roll_back(client: Client, namespace: str) -> None:
+async def test_only_workloads_with_a_history_roll_back(client: Client, namespace: str) -> None:
     cm = await create(client, "configmaps", {"metadata": {"name": "c"}})
-    with pytest.raises(ActionError, match="Deployments only"):
+    with pytest.raises(ActionError, match="Deployments, StatefulSets and DaemonSets only"):
         await actions.rollback(client, await ref_to(client, "configmaps", cm))
