@@ -42,8 +42,10 @@ def revision_of(obj: dict[str, Any]) -> int:
         return 0
 
 
-def pick_revision(replica_sets: list[dict[str, Any]], to_revision: int) -> dict[str, Any]:
-    """The ReplicaSet of `to_revision`, or (0) the one before the latest."""
+def pick_revision(
+    replica_sets: list[dict[str, Any]], to_revision: int, name: str = ""
+) -> dict[str, Any]:
+    """The ReplicaSet of `to_revision`, or (0) the one before the latest (kubectl's words)."""
     if to_revision:
         for rs in replica_sets:
             if revision_of(rs) == to_revision:
@@ -51,7 +53,7 @@ def pick_revision(replica_sets: list[dict[str, Any]], to_revision: int) -> dict[
         raise ActionError(f"unable to find specified revision {to_revision} in history")
     ordered = sorted(replica_sets, key=revision_of, reverse=True)
     if len(ordered) < 2 or revision_of(ordered[1]) <= 0:
-        raise ActionError("no previous revision to roll back to")
+        raise ActionError(f'no rollout history found for deployment "{name}"')
     return ordered[1]
 
 
@@ -88,7 +90,7 @@ async def rollback_deployment(client: Client, ref: ObjectRef, to_revision: int =
     history = await controlled(client, "replicasets.apps", deployment)
     if not history:
         raise ActionError(f"no rollout history found for {display(ref)}")
-    target = pick_revision(history, to_revision)
+    target = pick_revision(history, to_revision, ref.name)
     revision = revision_of(target)
     template = _without_hash((target.get("spec") or {}).get("template") or {})
     if template == _without_hash(spec.get("template") or {}):
@@ -103,4 +105,4 @@ async def rollback_deployment(client: Client, ref: ObjectRef, to_revision: int =
         {"op": "add", "path": "/metadata/annotations", "value": annotations},
     ]
     await deployments.patch(ref.name, patch, ref.namespace, type="json")
-    return f"{display(ref)} rolled back to revision {revision}"
+    return f"{display(ref)} rolled back"
