@@ -6,10 +6,12 @@
     DATA/kubeconfig  the admin kubeconfig (unless another path is given)
     DATA/seeded      present once the cluster folder's manifests were created
 
+    DATA/kubelet/    the kubelets' pod sandboxes and container logs (engine.kubelet)
+
 Start order: cluster folder → lock → listening socket → PKI → store → API server → seed
-(first start only) → kubeconfig.
-Stop runs backwards: the API server stops accepting and drains, the store closes,
-the lock goes.
+(first start only) → kubelets (one per [[nodes]] entry) → kubeconfig.
+Stop runs backwards: the kubelets stop (every container process is killed), the API
+server stops accepting and drains, the store closes, the lock goes.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from engine.api.rest.mount import run_sync
 from engine.api.server import HTTPServer, ServeError, TLSFiles, bind_socket, create_server
 from engine.cluster_folder import ClusterFolder, ClusterFolderError, seed
 from engine.kubeconfig import KubeconfigError, build_kubeconfig, server_url, write_kubeconfig
+from engine.kubelet.config import KubeletTiming
+from engine.kubelet.host import KubeletHost
 from engine.tuning import tune_process
 
 if TYPE_CHECKING:
@@ -61,6 +65,7 @@ class Cluster:
         kubeconfig: Path | None = None,
         insecure_http: bool = False,
         server_backend: str = "uvicorn",
+        kubelet_timing: KubeletTiming | None = None,
     ) -> None:
         self.data_dir = data_dir.expanduser().absolute()
         self.cluster_dir = cluster_dir
@@ -76,6 +81,8 @@ class Cluster:
         self.app: App | None = None
         self.server: HTTPServer | None = None
         self.api: APIServer | None = None
+        self.kubelet_timing = kubelet_timing
+        self.kubelets: KubeletHost | None = None
         self.url = ""
         self._lock: IO[str] | None = None
         self._sock: socket.socket | None = None
@@ -136,6 +143,7 @@ class Cluster:
             raise ClusterError(str(exc)) from None
 
         self._seed()
+        self._start_kubelets()
         scheme = "http" if self.insecure_http else "https"
         self.url = server_url(scheme, self.host, self.server.port)
         ca_pem = None if tls is None else self.pki.ca_pem
@@ -155,8 +163,22 @@ class Cluster:
         self.seed_problems = run_sync(seed(self.api.local_client(), self.folder))
         marker.write_text(f"{self.folder.path}\n")
 
+    def _start_kubelets(self) -> None:
+        nodes = self.folder.node_configs if self.folder is not None else []
+        if not nodes:
+            return
+        self.kubelets = KubeletHost(self.api, nodes, self.data_dir, timing=self.kubelet_timing)
+        try:
+            self.kubelets.start()
+        except Exception as exc:
+            raise ClusterError(f"the kubelets did not start: {exc}") from None
+
     def stop(self) -> None:
-        """Stop accepting, drain, close the store, release the data directory. Idempotent."""
+        """Stop the kubelets (and their containers), stop accepting, drain, close the
+        store, release the data directory. Idempotent."""
+        if self.kubelets is not None:
+            self.kubelets.stop()
+            self.kubelets = None
         if self.app is not None:
             self.app.shutdown()
         if self.server is not None:

@@ -1,6 +1,7 @@
 """A cluster folder: what a lab is made of (sample_clusters/lab, or any DIR of `--cluster`).
 
-    DIR/cluster.toml     name = "lab", description = "...", [[nodes]] (for the node agents)
+    DIR/cluster.toml     name = "lab", description = "...", [[nodes]] (one kubelet each:
+                         name, cpu, memory, pods, labels, taints, runtime = "process")
     DIR/manifests/*.yaml objects created when the lab's data directory is new
 
 The manifests seed a new lab once: a lab is for rehearsing, so what users then change or
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from engine.kubelet.config import NodeConfig, NodeConfigError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -39,7 +42,8 @@ class ClusterFolder:
     path: Path
     name: str = "lab"
     description: str = ""
-    nodes: list[dict[str, Any]] = field(default_factory=list)
+    nodes: list[dict[str, Any]] = field(default_factory=list)  # as written in cluster.toml
+    node_configs: list[NodeConfig] = field(default_factory=list)  # checked, for the kubelets
     manifests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (file, object)
 
     @classmethod
@@ -60,8 +64,24 @@ class ClusterFolder:
             if not isinstance(nodes, list):
                 raise ClusterFolderError(f"{toml}: nodes must be an array of tables")
             folder.nodes = nodes
+            folder.node_configs = _node_configs(toml, nodes)
         folder.manifests = _read_manifests(path / "manifests")
         return folder
+
+
+def _node_configs(toml: Path, nodes: list[Any]) -> list[NodeConfig]:
+    configs: list[NodeConfig] = []
+    for entry in nodes:
+        try:
+            if not isinstance(entry, dict):
+                raise NodeConfigError("nodes must be an array of tables")
+            config = NodeConfig.from_toml(entry)
+        except NodeConfigError as exc:
+            raise ClusterFolderError(f"{toml}: {exc}") from None
+        if any(c.name == config.name for c in configs):
+            raise ClusterFolderError(f"{toml}: node {config.name!r} is listed twice")
+        configs.append(config)
+    return configs
 
 
 def _read_manifests(folder: Path) -> list[tuple[str, dict[str, Any]]]:
