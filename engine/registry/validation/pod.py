@@ -182,7 +182,8 @@ def validate_pod_update(new_spec: Any, old_spec: Any) -> list[FieldError]:
     errs: list[FieldError] = []
     for key in ("containers", "initContainers"):
         new_list, old_list = new_spec.get(key) or [], old_spec.get(key) or []
-        if len(new_list) != len(old_list):
+        # A list of another shape (fuzzers send `containers: true`) is a change too.
+        if not isinstance(new_list, list) or len(new_list) != len(old_list):
             errs.append(forbidden("spec", POD_UPDATE_FORBIDDEN))
             return errs
     new_cmp = _strip_mutable(new_spec)

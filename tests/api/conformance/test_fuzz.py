@@ -864,3 +864,19 @@ def test_server_side_apply_with_null_metadata_is_refused(api: InProcess):
         content=json.dumps(body),
         headers={"Content-Type": "application/apply-patch+yaml"},
     )
+
+
+def test_a_pod_whose_containers_are_not_a_list_is_refused_not_a_crash(api: InProcess):
+    """Found by the fuzzer: `containers: true` in an apply of an existing pod was a 500."""
+    patch = {"apiVersion": "v1", "kind": "Pod", "spec": {"containers": True}}
+    for content_type in ("application/apply-patch+yaml", "application/merge-patch+json"):
+        rejected_unchanged(
+            api,
+            "PATCH",
+            f"{PODS}/target",
+            400,
+            422,
+            params={"fieldManager": "fuzz", "force": "true"},
+            content=json.dumps(patch),
+            headers={"Content-Type": content_type},
+        )
