@@ -59,8 +59,19 @@ def exit_code(returncode: int) -> int:
     return 128 - returncode if returncode < 0 else returncode
 
 
-def _take_terminal() -> None:  # runs in the child, after setsid()
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+def terminal_taker(slave: int) -> Callable[[], None]:
+    """A preexec_fn that makes the pty `slave` the child's controlling terminal.
+
+    It names the slave fd rather than fd 0 and calls setsid() itself because uvloop (the
+    API server's loop) runs preexec_fn before libuv sets up stdio and the new session;
+    the standard loop has done both by then, and libuv's later setsid fails harmlessly."""
+
+    def take() -> None:
+        if os.getsid(0) != os.getpid():
+            os.setsid()
+        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+
+    return take
 
 
 def process_start_time(pid: int) -> str:
@@ -151,7 +162,7 @@ class ContainerProcess:
                 cwd=self.cwd,
                 env=self.env,
                 start_new_session=True,
-                preexec_fn=_take_terminal,
+                preexec_fn=terminal_taker(slave),
             )
         except BaseException:
             os.close(master)

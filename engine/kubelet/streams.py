@@ -15,7 +15,7 @@ import signal
 
 from engine.api.status import StatusError, bad_request
 
-from .process import ContainerInstance, _take_terminal, exit_code, set_window_size
+from .process import ContainerInstance, exit_code, set_window_size, terminal_taker
 from .records import ContainerRecord
 
 
@@ -55,7 +55,7 @@ class ExecSession:
                 cwd=record.cwd,
                 env=env,
                 start_new_session=True,
-                preexec_fn=_take_terminal if tty else None,
+                preexec_fn=terminal_taker(slave) if slave is not None else None,
             )
         except OSError as exc:
             if master is not None:
