@@ -117,12 +117,12 @@ def _with_peer_certificates(base: type[asyncio.Protocol], peers: PeerCertificate
 
 def _protocols(peers: PeerCertificates) -> dict[str, type]:
     from uvicorn.protocols.http.auto import AutoHTTPProtocol
-    from uvicorn.protocols.websockets.auto import AutoWebSocketsProtocol
+    from uvicorn.protocols.websockets.wsproto_impl import WSProtocol
 
-    protocols = {"http": _with_peer_certificates(AutoHTTPProtocol, peers)}
-    if AutoWebSocketsProtocol is not None:
-        protocols["ws"] = _with_peer_certificates(AutoWebSocketsProtocol, peers)
-    return protocols
+    return {
+        "http": _with_peer_certificates(AutoHTTPProtocol, peers),
+        "ws": _with_peer_certificates(WSProtocol, peers),
+    }
 
 
 class UvicornServer:
@@ -142,7 +142,10 @@ class UvicornServer:
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
         client_ca = tls.client_ca if tls is not None and peers is not None else None
-        extra: dict[str, object] = {"http": "auto"}  # httptools when installed
+        # httptools when installed; WebSockets by wsproto, which accepts the subprotocol
+        # kubectl port-forward asks for (`SPDY/3.1+portforward.k8s.io`: the `websockets`
+        # package refuses a "/" in it)
+        extra: dict[str, object] = {"http": "auto", "ws": "wsproto"}
         if client_ca is not None and peers is not None:
             extra = {
                 "ssl_cert_reqs": ssl.CERT_OPTIONAL,

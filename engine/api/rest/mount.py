@@ -34,6 +34,7 @@ from engine.store import Store
 from .handlers import ResourceHandlers
 from .openapi_routes import OpenAPIRoutes
 from .routes import APIRoutes
+from .streaming import PodStreams
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -57,6 +58,10 @@ class APIServer:
         self.authorizer = RBACAuthorizer(self.rbac)
         self.aggregator = Aggregator(self.rbac, self._write_aggregated)
         self.tokens: ServiceAccountTokens | None = None
+        # pods/log, exec, attach, portforward: served through the node agents
+        streams = PodStreams(storage, self.node_agents, self.authorizer)
+        self.handlers.subresources.streams = streams
+        app.on_shutdown.append(streams.stopping.set)
 
     async def _write_aggregated(self, role: dict[str, Any], rules: list[Any]) -> None:
         await write_aggregated(self.storage, role, rules)

@@ -1,5 +1,6 @@
 """HTTP side of subresources: status, scale, binding, eviction, finalize, and the
-node-agent ones (log, exec, attach, portforward, proxy) that are not served yet."""
+node-agent ones: pods/log, exec, attach and portforward (the streaming package);
+proxy is not served yet."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from engine.registry.types import Obj, ResourceType
 from . import bodies
 from .paths import RequestInfo
 from .responses import created_status, object_response
+from .streaming import SERVED, PodStreams
 
 if TYPE_CHECKING:
     from .handlers import ResourceHandlers
@@ -31,8 +33,9 @@ class SubresourceHandlers:
     def __init__(self, handlers: ResourceHandlers) -> None:
         self.h = handlers
         self.storage = handlers.storage
+        self.streams: PodStreams | None = None  # set by install(): it needs the node agents
 
-    async def handle(self, req: Request, rt: ResourceType, info: RequestInfo) -> Response:
+    async def handle(self, req: Request, rt: ResourceType, info: RequestInfo) -> Response | None:
         sub = rt.subresource(info.subresource)
         if sub is None or not info.name:
             raise path_not_found()
@@ -64,7 +67,7 @@ class SubresourceHandlers:
             obj = await self.storage.finalize_namespace(info.name, body, self.h.write_options(req))
             return self.h.respond(rt, obj, self.h.output(req), 200)
         if name in NODE_AGENT:
-            return await self.node_agent(rt, info)
+            return await self.node_agent(req, rt, info)
         raise not_available(
             f"{rt.plural}/{name}", f"{rt.plural}/{name} is not available yet in this engine"
         )
@@ -120,9 +123,15 @@ class SubresourceHandlers:
             scale = await self.storage.update_scale(rt, info.namespace, info.name, patched, opts)
         return Response(orjson.dumps(scale), 200, JSON)
 
-    async def node_agent(self, rt: ResourceType, info: RequestInfo) -> Response:
-        """log/exec/attach/portforward/proxy are the node agent's (the nodes issue)."""
+    async def node_agent(
+        self, req: Request, rt: ResourceType, info: RequestInfo
+    ) -> Response | None:
+        """log/exec/attach/portforward of pods go to the pod's node agent; the rest
+        (proxy, nodes/services subresources of that family) are not served yet."""
         what = f"{rt.plural}/{info.subresource}"
+        served = rt.plural == "pods" and not rt.group and info.subresource in SERVED
+        if served and self.streams is not None:
+            return await self.streams.serve(req, rt, info)
         if rt.plural != "pods":
             raise not_available(what, f"{what} is not available yet in this engine")
         pod: Any = kv_object(rt, await self.storage.get(rt, info.namespace, info.name))
