@@ -61,4 +61,5 @@ async def open_websocket(
                     raise group.exceptions[0] from None
                 raise
     except httpx.TransportError as error:
-        raise ConnectionFailed(f"{client.config.server}: {error}") from error
+        reason = str(error) or type(error).__name__  # a PoolTimeout has no message
+        raise ConnectionFailed(f"{client.config.server}: {reason}") from error

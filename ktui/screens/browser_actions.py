@@ -58,7 +58,14 @@ class BrowserActions:
         Binding("p", "previous_logs", "Previous logs", id="browser.previous_logs"),
         Binding("s", "shell", "Shell", id="browser.shell"),
         Binding("s", "scale", "Scale", id="browser.scale"),
-        Binding("shift+f", "port_forward", "Port-forward", id="browser.port_forward"),
+        # A terminal sends Shift+F as plain "F" (only the kitty protocol says shift+f).
+        Binding(
+            "shift+f,F",
+            "port_forward",
+            "Port-forward",
+            key_display="shift+f",
+            id="browser.port_forward",
+        ),
         Binding("r", "restart", "Restart", id="browser.restart"),
         Binding("r", "drain", "Drain", id="browser.drain"),
         Binding("u", "rollback", "Rollback", id="browser.rollback"),

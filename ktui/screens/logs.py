@@ -1,12 +1,12 @@
 """A pod's logs (k9s `l`, and `p` for the previous container): streamed into a `LogView`
-in batches, with follow, timestamps, wrap, search, a context filter, a container switch
-and save to file. Errors (the container not started, 503 from an engine without kubelets,
-NotFound, Forbidden, a lost connection) are shown in the view, never raised."""
+in batches, with follow (across the container's restarts, as k9s), timestamps, wrap,
+search, a context filter, a container switch and save to file. Errors (the container
+not started, a node no kubelet serves, NotFound, Forbidden, a lost connection) are shown
+in the view, never raised."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import re
 from collections.abc import AsyncIterator, Callable
@@ -18,23 +18,24 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
 
 from ktui.client import ApiError, ClientError
 from ktui.client.logs import container_names
 from ktui.model.log_store import LogStore
 from ktui.refs import ObjectRef
+from ktui.screens.container_picker import ALL, ContainerPicker
+from ktui.screens.container_restarts import next_instance, restart_count
 from ktui.session import Session
 from ktui.widgets.log_view import LogView
 
 LineSource = Callable[..., AsyncIterator[tuple[str, str]]]
 FLUSH_SECONDS = 0.08  # lines reach the view in batches, not one refresh per line
 MAX_PENDING = 20_000  # a burst flushes early (and yields to the UI) past this many lines
+WAITING = "waiting for the container's next instance"
 CONTEXT_STEPS = (0, 2, 5)  # `c` cycles: off → 0 → 2 → 5 → off (plus config's context_lines)
 DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container"
-ALL = "\0all"  # the container picker's "all containers" choice
 
 
 class _Batch:
@@ -132,13 +133,28 @@ class LogsScreen(Screen):
     async def _stream(self, batch: _Batch) -> None:
         try:
             await self._resolve_container()
-            async for container, line in self._open():
-                batch.state = "streaming"
-                batch.lines.append(line)
-                batch.prefixes.append(container)
-                if len(batch.lines) >= MAX_PENDING:
-                    self._flush()
-                    await asyncio.sleep(0)
+            seen = await self._restarts_seen()
+            configured = self.session.config.logs.tail
+            tail = configured if configured >= 0 else None
+            while True:
+                async for container, line in self._open(tail):
+                    batch.state = "streaming"
+                    batch.lines.append(line)
+                    batch.prefixes.append(container)
+                    if len(batch.lines) >= MAX_PENDING:
+                        self._flush()
+                        await asyncio.sleep(0)
+                if seen is None or self.container is None:
+                    break
+                # The instance ended: keep following the container's next one, whole.
+                batch.state = WAITING
+                self._update_status()
+                pods = await self.session.client.resource("pods")
+                ref = self.ref
+                seen = await next_instance(pods, ref.name, ref.namespace, self.container, seen)
+                if seen is None:
+                    break
+                tail = None
             batch.state = "ended"
         except asyncio.CancelledError:
             raise
@@ -155,12 +171,27 @@ class LogsScreen(Screen):
             if batch is self._batch:
                 self._flush()
 
-    def _open(self) -> AsyncIterator[tuple[str, str]]:
-        follow = self.session.config.logs.follow and not self.previous
-        tail = self.session.config.logs.tail
+    def _following(self) -> bool:
+        return self.session.config.logs.follow and not self.previous
+
+    async def _restarts_seen(self) -> int | None:
+        """The container's restart count before its stream opens, when the screen follows
+        one container of the cluster across restarts (else None)."""
+        if not self._following() or self._source is not None or self.all_containers:
+            return None
+        if self.container is None:
+            return None
+        try:
+            pods = await self.session.client.resource("pods")
+            pod = await pods.get(self.ref.name, self.ref.namespace)
+        except (ClientError, OSError):
+            return None  # the log request itself will say what is wrong
+        return restart_count(pod, self.container)
+
+    def _open(self, tail: int | None) -> AsyncIterator[tuple[str, str]]:
         options: dict[str, Any] = {
-            "follow": follow,
-            "tail_lines": tail if tail >= 0 else None,
+            "follow": self._following(),
+            "tail_lines": tail,
             "timestamps": self.timestamps,
             "previous": self.previous,
         }
@@ -220,10 +251,13 @@ class LogsScreen(Screen):
         which = "all containers" if self.all_containers else (self.container or "default container")
         parts = [self.ref.title, which + (" (previous)" if self.previous else "")]
         parts.append(f"{view.line_count:,} lines")
-        parts.append("following" if view.following else "paused")
         state = self._batch.state
-        if state != "streaming":
-            parts.append(state)
+        if state in ("ended", "failed"):
+            parts.append(state)  # nothing more will come: following or not means nothing
+        else:
+            parts.append("following" if view.following else "paused")
+            if state != "streaming":
+                parts.append(state)
         if view.wrap:
             parts.append("wrap")
         if self.timestamps:
@@ -355,39 +389,3 @@ async def _tagged(
 ) -> AsyncIterator[tuple[str, str]]:
     async for line in lines:
         yield container or "", line
-
-
-class ContainerPicker(ModalScreen[str | None]):
-    """Choose one container of the pod, or all of them; Esc keeps the current choice."""
-
-    BINDINGS = [Binding("escape", "dismiss_picker", "Cancel", id="logs.containers.cancel")]
-    DEFAULT_CSS = """
-    ContainerPicker { align: center middle; }
-    ContainerPicker > OptionList { width: 50; height: auto; max-height: 20; border: round $accent; }
-    """
-
-    def __init__(self, names: list[str], current: str | None) -> None:
-        super().__init__()
-        self._names = names
-        self._current = current
-
-    def compose(self) -> ComposeResult:
-        options = [Option("all containers", id=ALL)]
-        options += [Option(Text(name), id=name) for name in self._names]
-        picker = OptionList(*options)
-        picker.border_title = "Logs of"
-        yield picker
-
-    def on_mount(self) -> None:
-        picker = self.query_one(OptionList)
-        if self._current is not None:
-            with contextlib.suppress(OptionDoesNotExist):  # leave the first highlighted
-                picker.highlighted = picker.get_option_index(self._current)
-        picker.focus()
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_dismiss_picker(self) -> None:
-        self.dismiss(None)

@@ -5,14 +5,21 @@ closes, and the modal lists every active one (with its connection and error coun
 any can be stopped. Each local connection opens its own tunnel (as kubectl does); a
 tunnel that fails is reported as a message, where ktui.client's `forward()` would drop it
 silently, which is why the listener is built here on `client.port_forward`.
+
+A pod whose IP is a loopback address (the lab engine's process runtime: containers are
+processes of this machine) listens on this machine's own ports, so the same local port
+would be the pod's port itself: taken, or, when nothing listens there, a tunnel into the
+forward's own listener, again and again. Such pods get any free local port by default,
+and the same port is refused with a message.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from textual import on, work
@@ -28,6 +35,7 @@ from ktui.refs import ObjectRef
 from ktui.session import Session
 
 ErrorCallback = Callable[["ActiveForward", str], None]
+ANY_PORT_HINT = "any free port (the pod shares this host's ports)"
 
 
 @dataclass
@@ -40,6 +48,7 @@ class ActiveForward:
     connections: int = 0
     errors: int = 0
     last_error: str = ""
+    tunnels: set[asyncio.Task[None]] = field(default_factory=set)
 
     @property
     def key(self) -> str:
@@ -84,6 +93,9 @@ class PortForwards:
         async def tunnel(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             assert forward is not None
             forward.connections += 1
+            task = asyncio.current_task()
+            if task is not None:
+                forward.tunnels.add(task)
             try:
                 async with client.port_forward(pod.name, [remote_port], pod.namespace) as pf:
                     await _pipe(reader, writer, pf, remote_port)
@@ -93,6 +105,8 @@ class PortForwards:
                 if on_error is not None:
                     on_error(forward, forward.last_error)
             finally:
+                if task is not None:
+                    forward.tunnels.discard(task)
                 writer.close()
 
         server = await asyncio.start_server(tunnel, host, local_port)
@@ -102,8 +116,13 @@ class PortForwards:
         return forward
 
     async def stop(self, forward: ActiveForward) -> None:
+        """Stop listening and cut the connections still open (as kubectl's Ctrl+C does)."""
         self._items.pop(forward.key, None)
         forward.server.close()
+        tunnels = list(forward.tunnels)
+        for task in tunnels:
+            task.cancel()
+        await asyncio.gather(*tunnels, return_exceptions=True)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(forward.server.wait_closed(), 1.0)
 
@@ -144,6 +163,15 @@ def container_ports(pod: dict[str, Any]) -> list[tuple[str, int]]:
             name = f" ({p['name']})" if p.get("name") else ""
             out.append((f"{c.get('name', '')} {p['containerPort']}/TCP{name}", p["containerPort"]))
     return out
+
+
+def shares_local_ports(pod: dict[str, Any] | None) -> bool:
+    """Does the pod listen on this machine's own ports (its IP is a loopback address)?"""
+    ip = ((pod or {}).get("status") or {}).get("podIP")
+    try:
+        return bool(ip) and ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False
 
 
 def parse_port(text: str, *, allow_zero: bool) -> int | None:
@@ -215,6 +243,8 @@ class PortForwardScreen(ModalScreen[None]):
         self.query_one("#pf-remote-input").display = False
         self._refresh_list()
         self._load_pod()
+        # Connection and error counts change while the modal is open.
+        self.set_interval(0.5, self._refresh_counts)
 
     @work(exclusive=True, group="port-forward-pod")
     async def _load_pod(self) -> None:
@@ -225,6 +255,8 @@ class PortForwardScreen(ModalScreen[None]):
         except (ClientError, OSError) as error:
             self.notify(f"{self.pod.title}: {error}", severity="error")
             self.pod_object = None
+        if shares_local_ports(self.pod_object):
+            self.query_one("#pf-local", Input).placeholder = ANY_PORT_HINT
         ports = container_ports(self.pod_object or {})
         if ports:
             select.set_options(ports)
@@ -250,6 +282,8 @@ class PortForwardScreen(ModalScreen[None]):
 
     @on(Select.Changed, "#pf-remote")
     def _remote_changed(self, event: Select.Changed) -> None:
+        if shares_local_ports(self.pod_object):
+            return  # the default stays "any free port"
         if not self._local_edited and isinstance(event.value, int):
             # Keep the default visible: the local port is the container port.
             self.query_one("#pf-local", Input).placeholder = f"{event.value} (0 = any free port)"
@@ -265,9 +299,18 @@ class PortForwardScreen(ModalScreen[None]):
             self.notify("choose a container port (1-65535)", severity="error")
             return
         text = self.query_one("#pf-local", Input).value
-        local = parse_port(text, allow_zero=True) if text.strip() else remote
+        shared = shares_local_ports(self.pod_object)
+        default = 0 if shared else remote
+        local = parse_port(text, allow_zero=True) if text.strip() else default
         if local is None:
             self.notify("the local port must be 0-65535 (0 = any free port)", severity="error")
+            return
+        if shared and local == remote:
+            self.notify(
+                f"{self.pod.title} runs on this machine's network: local port {local} is "
+                "the pod's own port; choose another one (0 = any free port)",
+                severity="error",
+            )
             return
         self._start(remote, local)
 
@@ -299,6 +342,13 @@ class PortForwardScreen(ModalScreen[None]):
         self._refresh_list()
 
     # -- the list -----------------------------------------------------------------------
+
+    def _refresh_counts(self) -> None:
+        listing = self.query_one(ForwardList)
+        labels = [f.label for f in self.forwards]
+        shown = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        if labels != shown:
+            self._refresh_list()
 
     def _refresh_list(self) -> None:
         listing = self.query_one(ForwardList)

@@ -1,8 +1,8 @@
 """`s`: an interactive shell in a container, in the real terminal.
 
-The exec WebSocket is opened *before* the app gives up the screen, so a refusal (503 while
-the lab has no kubelets, 404, 403, "container not running") is a message in the app and
-the screen never flickers. Then the app is suspended, the tty goes raw, and bytes are
+The exec WebSocket is opened *before* the app gives up the screen, so a refusal (404, 403,
+"container not running", a node no kubelet serves) is a message in the app and the
+screen never flickers. Then the app is suspended, the tty goes raw, and bytes are
 pumped both ways until the remote shell exits: keys → stdin, stdout → the terminal,
 SIGWINCH → a resize message. `/bin/bash` is tried first, then `/bin/sh`, as k9s does.
 
@@ -252,10 +252,12 @@ async def shell_session(
     container: str | None = None,
     *,
     shells: Sequence[str] = SHELLS,
-    terminal: Callable[[], Any] = RawTerminal,
+    terminal: Callable[[], Any] | None = None,
 ) -> ShellOutcome | None:
-    """Shell into `pod` in the real terminal and tell the user how it ended (None: it
-    never started, and the reason was shown). Runs on the app's event loop."""
+    """Shell into `pod` in the real terminal (`terminal()`, by default RawTerminal) and
+    tell the user how it ended (None: it never started, and the reason was shown). Runs
+    on the app's event loop."""
+    make_terminal = terminal or RawTerminal  # looked up now, so tests can stand in a tty
     where = f"{pod.name}/{container}" if container else pod.name
 
     def open_exec(shell: str) -> AbstractAsyncContextManager[ExecStream]:
@@ -270,7 +272,7 @@ async def shell_session(
             app.notify(f"shell into {where}: {error}", title="shell", severity="error")
             return None
         try:
-            with app.suspend(), terminal() as local:
+            with app.suspend(), make_terminal() as local:
                 local.write(f"ktui: shell into {where}; exit to return\r\n".encode())
                 outcome = await run_shells(open_exec, local, shells, first=stream)
         except SuspendNotSupported:

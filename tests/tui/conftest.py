@@ -1,5 +1,6 @@
-"""One embedded engine for the TUI tests (booted the way `ktui` boots it), a fresh client
-and Session per test, and a namespace of each test's own."""
+"""One embedded engine for the TUI tests (booted the way `ktui` boots it from a cluster
+folder, with one node whose kubelet runs pods as local processes), a fresh client and
+Session per test, and a namespace of each test's own."""
 
 from __future__ import annotations
 
@@ -10,14 +11,26 @@ from pathlib import Path
 import pytest
 
 from engine.cluster import Cluster
+from engine.kubelet import KubeletTiming
 from ktui.client import Client, connect
 from ktui.config import Config
 from ktui.session import Session
 
+# The node whose kubelet runs the pods bound to it (`spec.nodeName`; there is no
+# scheduler): pods of other tests are bound to no node or to nodes no kubelet serves.
+NODE = "tui-node"
+# Short back-off and grace so restarts and deletions happen within a test; the lease and
+# node status keep upstream's pace, so the kubelet stays quiet beside the other tests.
+FAST = KubeletTiming(backoff_initial=0.3, backoff_max=1.2, grace_cap=5.0, kill_wait=2.0)
+
 
 @pytest.fixture(scope="session")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    cluster = Cluster(tmp_path_factory.mktemp("tui-lab"), port=0)
+    root = tmp_path_factory.mktemp("tui-lab")
+    folder = root / "cluster"
+    (folder / "manifests").mkdir(parents=True)
+    (folder / "cluster.toml").write_text(f'name = "tui"\n\n[[nodes]]\nname = "{NODE}"\n')
+    cluster = Cluster(root / "data", cluster_dir=folder, port=0, kubelet_timing=FAST)
     cluster.start()
     yield cluster
     cluster.stop()

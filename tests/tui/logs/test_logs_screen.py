@@ -1,5 +1,6 @@
-"""LogsScreen as a user drives it: lines from an injected source (the lab engine serves no
-logs yet), keys, what the view shows; and the engine's real answer shown as a message."""
+"""LogsScreen as a user drives it: lines from an injected source (so each test sends
+exactly the lines it needs), keys, what the view shows; and the engine's refusals shown
+as messages. Real containers' logs: tests/tui/streams/test_logs.py."""
 
 from __future__ import annotations
 
@@ -294,7 +295,7 @@ async def test_a_stream_error_is_shown_not_raised(
         assert isinstance(app.screen, LogsScreen)
 
 
-async def test_the_engines_503_is_shown_as_a_message(session: Session) -> None:
+async def test_a_node_no_kubelet_serves_is_shown_as_a_message(session: Session) -> None:
     pods = await session.client.resource("pods")
     await pods.create(pod("web-1", nodeName="node-1"))  # bound, but no kubelet serves it
     ref = ObjectRef(pods.resource, "web-1", session.namespace)
@@ -303,10 +304,10 @@ async def test_the_engines_503_is_shown_as_a_message(session: Session) -> None:
         message = app.screen.query_one("#logs-message")
         await until(pilot, lambda: message.display, tries=250)
         text = str(message.render())
-        assert "not available yet" in text and "503" in text
+        assert "node node-1 has no kubelet serving it" in text
         await until(pilot, lambda: "failed" in status(app))
         assert isinstance(app.screen, LogsScreen)
-        assert any("not available yet" in str(n.message) for n in app._notifications)
+        assert any("no kubelet" in str(n.message) for n in app._notifications)
 
 
 async def test_a_pending_pod_says_it_has_no_host(session: Session) -> None:

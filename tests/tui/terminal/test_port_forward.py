@@ -1,5 +1,6 @@
-"""The port-forward modal against the lab engine: pick a port, start, see the tunnel's
-error (the engine answers 503 until kubelets exist), stop it."""
+"""The port-forward modal on pods whose tunnel cannot open (their node has no kubelet),
+not running, or a taken local port: pick a port, start, see the error, stop it.
+A forward that carries traffic: tests/tui/streams/test_port_forward.py."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def notes(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-async def test_start_see_the_error_and_stop(session: Session) -> None:
+async def test_start_see_the_tunnels_error_and_stop(session: Session) -> None:
     ref = await running_pod(session)
     forwards = PortForwards()
     screen = PortForwardScreen(session, ref, forwards)
@@ -66,7 +67,7 @@ async def test_start_see_the_error_and_stop(session: Session) -> None:
             await pilot.pause()
         assert forward.connections == 1 and forward.errors == 1
         errors = [m for m in notes(app) if m.startswith("port-forward ")]
-        assert errors and "not available" in errors[0], notes(app)
+        assert errors and "node lab-node-1 has no kubelet serving it" in errors[0], notes(app)
         await pilot.pause()
         assert "1 failed" in str(listing.get_option_at_index(0).prompt)
 

@@ -1,5 +1,6 @@
-"""`s` on a pod of the lab engine: exec is not served yet (503), so the app says so and
-keeps running — it never suspends the screen for a shell that cannot start."""
+"""`s` on a pod whose shell cannot start (its node has no kubelet, the pod is gone): the
+app says why and keeps running — it never suspends the screen for a shell that cannot
+start. A real shell: tests/tui/streams/test_shell.py."""
 
 from __future__ import annotations
 
@@ -31,9 +32,9 @@ class PodScreen(Screen):
         open_shell(self.app, self.session, self.ref)
 
 
-async def test_s_on_an_engine_pod_shows_the_503_message(session: Session) -> None:
+async def test_s_on_a_pod_of_a_node_without_kubelet_says_so(session: Session) -> None:
     pods = await session.client.resource("pods")
-    # Scheduled and running as far as the API knows; only the kubelet is missing.
+    # Bound and running as far as the API knows; no kubelet serves its node.
     created = await pods.create(pod("web", nodeName="lab-node-1"))
     created["status"] = {"phase": "Running"}
     await pods.replace(created, subresource="status")
@@ -50,7 +51,7 @@ async def test_s_on_an_engine_pod_shows_the_503_message(session: Session) -> Non
         messages = [n.message for n in app._notifications]
         assert len(messages) == 1, messages
         assert messages[0].startswith("shell into web: ")
-        assert "not available" in messages[0], messages
+        assert "node lab-node-1 has no kubelet serving it" in messages[0], messages
         assert [n.severity for n in app._notifications] == ["error"]
         assert suspended == []
         assert app.screen is screen and app.is_running
