@@ -12,8 +12,9 @@ Sections (each a function `(quick) -> {figure: value}`, run in order; add more t
    have to. With --quick the DataTable 50k filter pieces (over 30 s) are skipped and the
    update flow lasts 3 s instead of 8 s.
 2. e2e: the whole app in its own process against `ktui serve` holding 10k/50k pods
-   (bench/_tui_e2e.py): spawn → complete first table, filter keys, key → paint while
-   1,000 real pod updates/s flow from the engine, peak RSS.
+   (bench/_tui_e2e.py), started as `ktui -A --kubeconfig F` starts (the first LIST sent
+   before the app is imported): spawn → complete first table, filter keys, key → paint
+   while 1,000 real pod updates/s flow from the engine, peak RSS.
 3. logs: `bench/_tui_logs.py`'s `run(quick)` when that module exists.
 
 Targets (issue 5): 50,000 pods painted < 1 s; a filter keystroke repainted < 50 ms;

@@ -114,9 +114,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_tui(args: argparse.Namespace) -> int:
     """The app on the embedded lab, or on a kubeconfig context; 0 on a clean exit."""
-    from ktui.tui import TuiError, run
-
     log_file = _log_to_file(args.verbose)
+    if args.context or args.read_kubeconfig:
+        start_first_list(args.read_kubeconfig, args.context, args.all_namespaces)
+    from ktui.tui import TuiError, run  # Textual and httpx: while the first list runs
+
     try:
         return run(
             cluster_dir=getattr(args, "cluster", None),
@@ -133,6 +135,19 @@ def run_tui(args: argparse.Namespace) -> int:
         log.exception("ktui failed")
         print(f"ktui: error: {exc} (details in {log_file})", file=sys.stderr)
         return 1
+
+
+def start_first_list(kubeconfig: Path | None, context: str | None, all_namespaces: bool) -> None:
+    """Send the first view's LIST now, before the app is imported (ktui.first_list): the
+    pods of every namespace with -A, else of the namespace the app starts in."""
+    from ktui import first_list
+
+    namespace = None
+    if not all_namespaces:
+        from ktui.config import load_config as load_settings
+
+        namespace = load_settings().namespace or ""  # "": the kubeconfig context's
+    first_list.start(kubeconfig, context, namespace)
 
 
 def _log_to_file(verbosity: int) -> Path:

@@ -10,6 +10,7 @@ What was measured to matter (10,000 pods, 24 MB of JSON, see docs/performance.md
 - `split_list`: each item's own bytes, decoded one at a time while they are in the CPU's
   cache and kept as they came (no re-encoding): 2x faster than decoding the page whole
   and encoding each object again.
+- `freeze_heap`: after each page, what the list built leaves the collector's reach.
 - `paused_gc`: building a page's objects triggers the cyclic collector over and over
   (decoding took 0.4-0.6 s instead of 0.12 s for 12 MB); JSON trees have no cycles, so
   reference counting frees them anyway.
@@ -188,3 +189,16 @@ def paused_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def freeze_heap() -> None:
+    """Move every object the collector tracks out of its reach (gc.freeze), after each
+    page of a list of several pages.
+
+    A big list's rows live as long as the cache. Left to the collector, a 50,000-row list
+    in a Textual app cost 0.3 s of collections while its pages came in and a full
+    collection of 0.25 s after (every row walked again). Frozen, they are never walked;
+    reference counting still frees them (rows hold no cycles). The price: cyclic garbage
+    among objects alive at a freeze (a closed screen's widgets, say) is never reclaimed —
+    bounded by what was alive during big lists, small beside the rows themselves."""
+    gc.freeze()

@@ -10,6 +10,7 @@ UI can say "reconnecting…" instead of silently showing stale data.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import enum
 import logging
@@ -21,7 +22,7 @@ from typing import Any, Protocol
 import orjson
 
 from .errors import ApiError, ClientError, Gone
-from .pages import paused_gc
+from .pages import freeze_heap, paused_gc
 from .resource import PAGE_SIZE, ResourceClient
 from .watch import BOOKMARK, ERROR, WatchEvent
 
@@ -91,6 +92,7 @@ class Reflector:
         backoff: Backoff | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         timeout_seconds: int | None = None,
+        first_list: concurrent.futures.Future[Any] | None = None,
     ) -> None:
         self.resource = resource
         self.sink = sink
@@ -111,6 +113,11 @@ class Reflector:
         self.columns: list[dict[str, Any]] = []  # Table mode: columnDefinitions
         self.lists = 0  # how many full lists ran (1 + relists)
         self.watches = 0  # how many watch streams were opened
+        # A LIST of this reflector's scope already under way (ktui.first_list: started
+        # before the app was imported), taken instead of the first LIST when it succeeds.
+        # Its result has `columns`, `rows` (in the form the sink's replace takes) and
+        # `resource_version`.
+        self.first_list = first_list
 
     def _set(self, state: WatchState, reason: str = "") -> None:
         self.state = state
@@ -144,17 +151,42 @@ class Reflector:
     async def _list(self, reason: str) -> None:
         if self.lists == 0:
             self._set(WatchState.LISTING)
+        if self.first_list is not None:
+            first, self.first_list = self.first_list, None
+            try:
+                listed = await asyncio.wrap_future(first)
+            except Exception as error:  # listed again below; its errors are reported
+                log.info("%s: the first list failed (%s); listing", self.resource, error)
+            else:
+                self.columns = listed.columns or self.columns
+                self._listed(listed.rows, listed.resource_version, reason)
+                return
         decode = getattr(self.sink, "decode_page", decode_page)
+        # A sink with `preview(items)` is shown the first page of a first list while
+        # the rest comes (a table's first rows at once; the complete set by `replace`).
+        preview = getattr(self.sink, "preview", None) if self.lists == 0 else None
         items: list[Any] = []
         rv = ""
+        paged = False  # a list of several pages: big, kept frozen (pages.freeze_heap)
         pages = self.resource.raw_pages(**self.scope, limit=self.page_size, table=self.table)
         async with contextlib.aclosing(pages):
             async for body in pages:
-                page, batch = decode(body, self.table)
+                with paused_gc():
+                    page, batch = decode(body, self.table)
+                    meta = page.get("metadata") or {}
+                    paged = paged or bool(meta.get("continue"))
+                    if paged:
+                        freeze_heap()
                 if self.table:
                     self.columns = page.get("columnDefinitions") or self.columns
                 items.extend(batch)
-                rv = rv or (page.get("metadata") or {}).get("resourceVersion") or ""
+                rv = rv or meta.get("resourceVersion") or ""
+                if preview is not None and meta.get("continue"):
+                    preview(list(items))
+                preview = None
+        self._listed(items, rv, reason)
+
+    def _listed(self, items: list[Any], rv: str, reason: str) -> None:
         self.sink.replace(items, rv)
         self.resource_version = rv
         self.lists += 1

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from .columns import AGE, NAME, col, wide
-from .helpers import Obj, as_int, duration, get, meta, parse_time
+from .helpers import Obj, as_int, duration, get, parse_time
+from .pod_view import pod_view
 from .registry import register
 
 COLUMNS = (
@@ -179,7 +180,7 @@ def _pod_status(spec: Obj, status: Obj, pod: Obj) -> tuple[int, int, str, int, f
         if reason == "Completed" and has_running:
             reason = "Running" if _condition_true(status, "Ready") else "NotReady"
 
-    if meta(pod, "deletionTimestamp") is not None:
+    if (pod.get("metadata") or _EMPTY).get("deletionTimestamp") is not None:
         if status.get("reason") == "NodeLost":
             reason = "Unknown"
         elif phase not in ("Succeeded", "Failed"):
@@ -188,8 +189,8 @@ def _pod_status(spec: Obj, status: Obj, pod: Obj) -> tuple[int, int, str, int, f
 
 
 def _readiness_gates(spec: Obj, status: Obj) -> str:
-    gates = get(spec, "readinessGates", default=[])
-    if not gates:
+    gates = spec.get("readinessGates")
+    if not gates:  # the usual case, without get()'s path walk
         return "<none>"
     conditions = get(status, "conditions", default=[])
     true = 0
@@ -203,7 +204,10 @@ def _readiness_gates(spec: Obj, status: Obj) -> str:
 
 def _pod_ip(status: Obj) -> str:
     # Internally podIPs is filled from podIP when only the latter is set.
-    return get(status, "podIPs", 0, "ip") or get(status, "podIP") or ""
+    ips = status.get("podIPs")
+    first = ips[0] if type(ips) is list and ips else None  # get()'s ABC checks cost
+    ip = first.get("ip") if type(first) is dict else None
+    return ip or status.get("podIP") or ""
 
 
 # name, READY, STATUS, restarts, last restart, creation time, IP, node, nominated, gates
@@ -215,13 +219,14 @@ def pod_row(pod: Obj) -> PodRow:
     spec = pod.get("spec") or _EMPTY
     status = pod.get("status") or _EMPTY
     ready, total, reason, restarts, last_restart = _pod_status(spec, status, pod)
+    metadata = pod.get("metadata") or _EMPTY
     return (
-        meta(pod, "name", ""),
+        metadata.get("name") or "",
         f"{ready}/{total}",
         reason,
         restarts,
         last_restart,
-        parse_time(meta(pod, "creationTimestamp")),
+        parse_time(metadata.get("creationTimestamp")),
         _pod_ip(status) or "<none>",
         spec.get("nodeName") or "<none>",
         status.get("nominatedNodeName") or "<none>",
@@ -238,6 +243,14 @@ def pod_row_cells(row: PodRow, now: float) -> list[Any]:
     return [name, ready, reason, restarts_cell, age, ip, node, nominated, gates]
 
 
-@register("", "Pod", COLUMNS, conditions=pod_conditions, prepare=pod_row, finish=pod_row_cells)
+@register(
+    "",
+    "Pod",
+    COLUMNS,
+    conditions=pod_conditions,
+    prepare=pod_row,
+    finish=pod_row_cells,
+    view=pod_view,
+)
 def pod_cells(pod: Obj, now: float) -> list[Any]:
     return pod_row_cells(pod_row(pod), now)

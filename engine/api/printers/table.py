@@ -154,6 +154,11 @@ _CELLS_HEAD = b'{"cells":'
 _EMPTY_CELLS_ROW = b'{"cells":[]'
 
 
+_PARTIAL_HEAD = (
+    b',"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":'
+)
+
+
 def _row_tail(
     printer: Printer, group: str, version: str, kind: str, obj: Obj, include: str
 ) -> bytes:
@@ -163,8 +168,33 @@ def _row_tail(
         conditions = printer.conditions(obj)
         if conditions:
             row["conditions"] = conditions
+    if include == INCLUDE_METADATA:  # the usual case: no copy of the metadata to encode
+        head = orjson.dumps(row)[len(_EMPTY_CELLS_ROW) : -1]
+        return b"%s%s%s}}" % (head, _PARTIAL_HEAD, orjson.dumps(obj.get("metadata") or {}))
     row["object"] = embedded(group, version, kind, obj, include)
     return orjson.dumps(row)[len(_EMPTY_CELLS_ROW) :]
+
+
+def _viewed_row(printer: Printer, data: bytes, revision: int) -> tuple[Any, bytes] | None:
+    """(prepare's result, row tail) from an object's JSON without its resourceVersion,
+    through the printer's view: the tail is `_row_tail`'s bytes, its metadata copied as
+    it is stored with the resourceVersion last (where decoding and setting it puts it).
+    None when the view does not take the object."""
+    assert printer.view is not None and printer.prepare is not None
+    try:
+        obj, metadata = printer.view(data)
+    except ValueError:
+        return None
+    if metadata[:1] != b"{" or metadata[-1:] != b"}" or b'"resourceVersion"' in metadata:
+        return None  # not as stored (the resourceVersion is spliced in on the way out)
+    rv = b'"resourceVersion":"%d"}' % revision
+    metadata = metadata[:-1] + (rv if metadata == b"{}" else b"," + rv)
+    head = b""
+    if printer.conditions is not None:
+        conditions = printer.conditions(obj)
+        if conditions:
+            head = b',"conditions":' + orjson.dumps(conditions)
+    return printer.prepare(obj), b"%s%s%s}}" % (head, _PARTIAL_HEAD, metadata)
 
 
 def _cached_rows(
@@ -176,20 +206,28 @@ def _cached_rows(
     decode: Callable[[Any], Obj],
     now: float,
     include: str,
+    raw: Callable[[Any], tuple[bytes, int]] | None = None,
 ) -> list[bytes]:
     assert printer.prepare is not None and printer.finish is not None
     prepare, finish, rows = printer.prepare, printer.finish, _ROWS
+    viewed = raw if printer.view is not None and include == INCLUDE_METADATA else None
     out: list[bytes] = []
     for kv in items:
         key = (group, version, kind, include, kv.key)
         kept = rows.get(key)
         if kept is None or kept[0] != kv.mod_revision:
-            obj = decode(kv)
-            kept = (
-                kv.mod_revision,
-                prepare(obj),
-                _row_tail(printer, group, version, kind, obj, include),
-            )
+            made = None
+            if viewed is not None:
+                made = _viewed_row(printer, *viewed(kv))
+            if made is not None:
+                kept = (kv.mod_revision, *made)
+            else:
+                obj = decode(kv)
+                kept = (
+                    kv.mod_revision,
+                    prepare(obj),
+                    _row_tail(printer, group, version, kind, obj, include),
+                )
             if len(rows) >= ROW_CACHE_SIZE:
                 rows.clear()
             rows[key] = kept
@@ -210,20 +248,23 @@ def stored_table(
     metadata: Mapping[str, Any] | None = None,
     api_version: str = "meta.k8s.io/v1",
     no_headers: bool = False,
+    raw: Callable[[Any], tuple[bytes, int]] | None = None,
 ) -> bytes:
     """The JSON bytes of `table()` over stored objects (`decode(item)` gives the object),
     with `metadata` and `apiVersion` set: byte for byte what orjson makes of the dict.
 
     Objects are decoded one at a time. For printers with prepare/finish, what prepare
     returned is kept per (version, key, resourceVersion), so an unchanged object is not decoded
-    again by later tables: only its time columns are recomputed at `now`.
+    again by later tables: only its time columns are recomputed at `now`. `raw(item)`, when
+    given, is (the object's JSON without metadata.resourceVersion, that resourceVersion):
+    printers with a `view` then print it without decoding all of it (same bytes).
     """
     if include_object not in (INCLUDE_NONE, INCLUDE_METADATA, INCLUDE_OBJECT, ""):
         raise IncludeObjectError(include_object)
     printer = get_printer(group, kind, crd_columns)
     if printer.prepare is not None and printer.finish is not None and crd_columns is None:
         include = include_object or INCLUDE_METADATA
-        rows = _cached_rows(printer, group, version, kind, items, decode, now, include)
+        rows = _cached_rows(printer, group, version, kind, items, decode, now, include, raw)
     else:
         rows = [
             orjson.dumps(_row(printer, group, version, kind, decode(kv), now, include_object))
