@@ -8,7 +8,7 @@ import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import orjson
@@ -18,18 +18,19 @@ from .credentials import ExecPlugin, KubeAuth
 from .discovery import APIResource, Discovery
 from .errors import ConnectionFailed, KubeconfigError, api_error
 from .events import events_for
-from .exec import ExecResult, ExecSession, attach_session, exec_session, run
 from .kubeconfig import load_kubeconfig
 from .logs import stream_all_containers, stream_logs
-from .portforward import PortForwardSession, forward, port_forward
 from .resource import ResourceClient
 from .transport import use_asyncio_streams
+
+if TYPE_CHECKING:  # exec and port-forward load the WebSocket stack (~70 ms) when first used
+    from .exec import ExecResult
 
 JSON = "application/json"
 DEFAULT_TIMEOUT = 30.0
 USER_AGENT = "ktui/0.1"
 Trace = Callable[[str, dict[str, Any]], Awaitable[None]]  # httpcore's trace extension
-__all__ = ["Client", "ExecSession", "PortForwardSession", "connect", "load_config"]
+__all__ = ["Client", "connect", "load_config"]
 
 
 class Client:
@@ -197,20 +198,30 @@ class Client:
 
     def exec(self, pod: str, command: list[str], namespace: str | None = None, **options: Any):
         """`async with client.exec(pod, ["sh"], stdin=True, tty=True) as session: ...`"""
+        from .exec import exec_session
+
         return exec_session(self, pod, command, namespace, **options)
 
     def attach(self, pod: str, namespace: str | None = None, **options: Any):
+        from .exec import attach_session
+
         return attach_session(self, pod, namespace, **options)
 
     async def run(
         self, pod: str, command: list[str], namespace: str | None = None, **options: Any
     ) -> ExecResult:
+        from .exec import run
+
         return await run(self, pod, command, namespace, **options)
 
     def port_forward(self, pod: str, ports: list[int], namespace: str | None = None):
+        from .portforward import port_forward
+
         return port_forward(self, pod, ports, namespace)
 
     async def forward(self, pod: str, remote_port: int, namespace: str | None = None, **kw: Any):
+        from .portforward import forward
+
         return await forward(self, pod, remote_port, namespace, **kw)
 
     async def events_for(self, obj: dict[str, Any]) -> list[dict[str, Any]]:
