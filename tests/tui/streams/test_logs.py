@@ -148,11 +148,13 @@ async def test_a_waiting_container_shows_kubelets_message(
     env = [{"name": "MODE", "valueFrom": {"configMapKeyRef": {"name": "absent", "key": "k"}}}]
     await running_pods.create(pod_on_node("waiting", container("main", "echo hi", env=env)))
 
-    async def waiting() -> str:
+    async def config_error() -> bool:
+        # ContainerCreating comes first, until the kubelet has tried the ConfigMap.
         statuses = (await running_pods.status("waiting")).get("containerStatuses") or []
-        return statuses and ((statuses[0].get("state") or {}).get("waiting") or {}).get("reason")
+        reason = statuses and ((statuses[0].get("state") or {}).get("waiting") or {}).get("reason")
+        return reason == "CreateContainerConfigError"
 
-    assert await wait_for(waiting, "the container to wait") == "CreateContainerConfigError"
+    await wait_for(config_error, "the container to wait in CreateContainerConfigError")
     async with KtuiApp(session).run_test(size=(120, 30)) as pilot:
         logs = await open_logs(pilot, "waiting")
         await until(pilot, lambda: bool(message(logs)))
